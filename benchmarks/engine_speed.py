@@ -1,0 +1,128 @@
+"""Engine speed against the plain per-trial loop, in one process, on the same trials.
+
+For each case the baseline (tests/reference_impl.py: one trial at a time,
+numpy over the training sequences, every sequence scored - the reference's
+style) and the engine run on the same seed's trial stream; both must agree on
+every trial they both scored.  Prints trials/s and the ratio; ``--json PATH``
+also writes the table with a machine description (the workflow's benchmark
+rule uses that).
+
+    python benchmarks/engine_speed.py [--seconds 3] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from reference_impl import trial_correct  # noqa: E402
+
+from rsparity.engine import DEFAULT_BLOCK, open_stream, scan_block, search  # noqa: E402
+from rsparity.spec import SearchSpec  # noqa: E402
+
+CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
+"""(N, B, seed): each seed's first solver comes late (26,115 / 35,233 / 33,933 trials)."""
+
+
+def baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, int, int | None]:
+    """Plain loop over trials 1..K for about ``seconds``: (trials/s, K, first solver)."""
+    stream = open_stream(spec)
+    bits = stream.data.x.T.astype(int)
+    y = bits.prod(axis=1)
+    start, k, first = time.perf_counter(), 0, None
+    while time.perf_counter() - start < seconds:
+        k += 1
+        if trial_correct(bits, y, stream.draws(k, 1)[0], spec.hidden, False).all():
+            first = first or k
+    return k / (time.perf_counter() - start), k, first
+
+
+def engine_rate(spec: SearchSpec, seconds: float) -> float:
+    """Engine scanning whole blocks for about ``seconds`` (trials/s, one core)."""
+    stream = open_stream(spec)
+    scan_block(stream, 1, 1024, 8192)  # warm-up
+    start, first = time.perf_counter(), 1
+    while time.perf_counter() - start < seconds:
+        scan_block(stream, first, DEFAULT_BLOCK, 8192)
+        first += DEFAULT_BLOCK
+    return (first - 1) / (time.perf_counter() - start)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}"
+
+
+def measure(seconds: float) -> dict:
+    rows = []
+    for n, b, seed in CASES:
+        spec = SearchSpec(n=n, sample_size=b, seed=seed, max_trials=10**9)
+        base, k, base_first = baseline_rate(spec, seconds)
+        engine_first = search(SearchSpec(n=n, sample_size=b, seed=seed, max_trials=k)).trials
+        if base_first is not None and engine_first != base_first:
+            raise SystemExit(
+                f"engine and baseline disagree at N={n}: {engine_first} vs {base_first}"
+            )
+        fast = engine_rate(spec, seconds)
+        solve = {}
+        for workers in (1, 2):
+            t0 = time.perf_counter()
+            out = search(SearchSpec(n=n, sample_size=b, seed=seed), workers=workers)
+            solve[workers] = time.perf_counter() - t0
+        rows.append(
+            {
+                "n": n,
+                "sample_size": b,
+                "seed": seed,
+                "baseline_trials_per_s": base,
+                "engine_trials_per_s": fast,
+                "ratio": fast / base,
+                "solve_trials": out.trials,
+                "solve_s_1_worker": solve[1],
+                "solve_s_2_workers": solve[2],
+            }
+        )
+    return {"machine": machine(), "numpy": np.__version__, "rows": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    ap.add_argument("--json", help="also write the table here")
+    args = ap.parse_args(argv)
+    result = measure(args.seconds)
+    print(f"# {result['machine']}")
+    print(
+        f"{'N':>5} {'B':>5} {'seed':>4} {'baseline/s':>11} {'engine/s':>11} {'ratio':>8}"
+        "  search to first solve: 1 worker / 2 workers"
+    )
+    for r in result["rows"]:
+        print(
+            f"{r['n']:>5} {r['sample_size']:>5} {r['seed']:>4} "
+            f"{r['baseline_trials_per_s']:>11,.0f} {r['engine_trials_per_s']:>11,.0f} "
+            f"{r['ratio']:>7,.0f}x  {r['solve_trials']:,} trials: "
+            f"{r['solve_s_1_worker']:.2f} s / {r['solve_s_2_workers']:.2f} s"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

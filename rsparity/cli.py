@@ -1,0 +1,129 @@
+"""Command line: ``rsparity search ...`` (also ``python -m rsparity search ...``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from .archs import ARCHITECTURES
+from .engine import search
+from .errors import InputError
+from .protocols import evaluation_sets
+from .record import build_record, check_writable, write_json
+from .spec import DEFAULTS, SearchSpec
+
+PROGRESS_AFTER_S = 1.0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _sample_size(text: str) -> int | str:
+    return "all" if text == "all" else _int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rsparity", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("search", help="random-weight search for a parity-solving net")
+    d = DEFAULTS
+    s.add_argument("--seed", type=_int, default=d["seed"], help="RNG seed (>= 0)")
+    s.add_argument("--n", type=_int, default=d["n"], help="sequence length N (>= 1)")
+    s.add_argument("--hidden", type=_int, default=d["hidden"], help="hidden units H (>= 1)")
+    s.add_argument(
+        "--weight-scale", type=_float, default=d["weight_scale"], help="weights ~ U[-r, r], r > 0"
+    )
+    s.add_argument(
+        "--sample-size",
+        type=_sample_size,
+        default=d["sample_size"],
+        help="training sequences (>= 1), or 'all' for all 2^N (N <= 22)",
+    )
+    s.add_argument(
+        "--max-trials", type=_int, default=d["max_trials"], help="give up after this many"
+    )
+    s.add_argument(
+        "--arch", default=d["arch"], help=f"architecture: {', '.join(sorted(ARCHITECTURES))}"
+    )
+    s.add_argument("--workers", type=_int, default=1, help="processes for one search (>= 1)")
+    s.add_argument("--json", metavar="PATH", help="write the result record here (atomically)")
+    return parser
+
+
+class _ProgressLine:
+    """``# trials ... (... trials/s)`` on a terminal, once a search runs over a second."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, trials: int, elapsed: float) -> None:
+        if elapsed >= PROGRESS_AFTER_S:
+            rate = trials / elapsed
+            self.stream.write(f"\r# {trials:,} trials, {rate:,.0f} trials/s")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def run_search(args: argparse.Namespace) -> int:
+    spec = SearchSpec(
+        arch=args.arch,
+        n=args.n,
+        hidden=args.hidden,
+        weight_scale=args.weight_scale,
+        sample_size=args.sample_size,
+        max_trials=args.max_trials,
+        seed=args.seed,
+    )
+    if args.workers < 1:
+        raise InputError(f"workers must be an integer >= 1, got {args.workers}")
+    if args.json:
+        check_writable(args.json)
+    progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    outcome = search(spec, workers=args.workers, progress=progress)
+    if progress:
+        progress.close()
+    record = build_record(spec, outcome)
+    wall = outcome.wallclock_s
+    if outcome.solved:
+        print(f"# SOLVED in {outcome.trials} trials ({wall:.2f}s wallclock)")
+        for key, (_, what) in evaluation_sets(spec).items():
+            label = "held-out sample acc" if key == "heldout_accuracy" else "held-out long acc"
+            print(f"# {label} ({what}): {100 * record[key]:.2f}%")
+    else:
+        print(f"# NOT SOLVED within {spec.max_trials} trials ({wall:.2f}s wallclock)")
+    if args.json:
+        write_json(record, args.json)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run_search(args)
+    except InputError as err:
+        print(f"rsparity: error: {err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,121 @@
+"""The engine against the plain protocol, and its invariance to batching."""
+
+import numpy as np
+import pytest
+from reference_impl import plain_search, split_weights
+
+from rsparity.data import all_sequences
+from rsparity.engine import open_stream, search
+from rsparity.spec import SearchSpec
+
+# Small B makes spurious "solvers" common, so these cases exercise every
+# architecture and hidden size within a few thousand trials.
+CASES = [
+    # arch, n, hidden, weight_scale, sample_size, max_trials, seed
+    ("full", 6, 1, 30.0, 16, 4000, 0),
+    ("full", 8, 2, 30.0, 32, 4000, 1),
+    ("full", 10, 2, 30.0, 64, 6000, 2),
+    ("full", 12, 3, 10.0, 24, 6000, 3),
+    ("full", 7, 2, 3.0, 12, 3000, 4),
+    ("nodiag", 6, 2, 30.0, 12, 6000, 5),
+    ("nodiag", 8, 3, 30.0, 12, 6000, 6),
+    ("nodiag", 5, 1, 30.0, 8, 3000, 7),
+    ("full", 20, 2, 30.0, 3, 50, 8),
+]
+
+
+def _engine_draw(outcome):
+    p = outcome.weights
+    return np.concatenate([p[k][0].ravel() for k in ("W_xh", "W_hh", "b_h", "W_hy", "b_y")])
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
+def test_engine_equals_plain_protocol(case):
+    arch, n, hidden, r, b, max_trials, seed = case
+    spec = SearchSpec(arch, n, hidden, r, b, max_trials, seed)
+    want_k, want_w = plain_search(seed, n, hidden, r, b, max_trials, nodiag=arch == "nodiag")
+    got = search(spec)
+    assert got.solved == (want_k is not None)
+    if want_k is None:
+        assert got.trials == max_trials and got.weights is None
+        return
+    assert got.trials == want_k
+    p = got.weights
+    w_xh, w_hh, b_h, w_hy, b_y = split_weights(want_w, hidden, nodiag=arch == "nodiag")
+    for name, want in zip(
+        ("W_xh", "W_hh", "b_h", "W_hy", "b_y"), (w_xh, w_hh, b_h, w_hy, b_y), strict=True
+    ):
+        assert np.array_equal(p[name][0], want), name
+
+
+def test_some_cases_solve_and_some_do_not():
+    """Guard against a case list that never exercises one of the two branches."""
+    solved = [search(SearchSpec(*c)).solved for c in CASES]
+    assert any(solved) and not all(solved)
+
+
+def test_enumerated_training_set_equals_plain_protocol():
+    spec = SearchSpec("full", 8, 2, 30.0, "all", 100_000, 11)
+    want_k, _ = plain_search(11, 8, 2, 30.0, None, 100_000, X=all_sequences(8).astype(int))
+    got = search(spec)
+    assert got.solved and got.trials == want_k
+
+
+@pytest.mark.parametrize(
+    "block,chunk,workers",
+    [(1, 1, 1), (7, 3, 1), (1000, 50, 1), (16384, 8192, 1), (333, 1, 2), (4096, 100_000, 2)],
+)
+def test_invariant_to_block_chunk_and_workers(block, chunk, workers):
+    base = search(SearchSpec(n=10, sample_size=64, seed=3, max_trials=20_000))
+    got = search(
+        SearchSpec(n=10, sample_size=64, seed=3, max_trials=20_000),
+        block=block,
+        chunk=chunk,
+        workers=workers,
+    )
+    assert base.solved
+    assert got.trials == base.trials
+    assert all(np.array_equal(got.weights[k], base.weights[k]) for k in base.weights)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_unsolved_reports_max_trials(workers):
+    got = search(SearchSpec(arch="nodiag", n=50, max_trials=3000, seed=0), workers=workers)
+    assert not got.solved and got.trials == 3000 and got.weights is None
+
+
+def test_block_draws_equal_sequential_draws():
+    """Jumping with PCG64.advance gives the same weights as drawing trial by trial."""
+    spec = SearchSpec(n=5, sample_size=10, seed=9)
+    stream = open_stream(spec)
+    rng = np.random.default_rng(9)
+    rng.choice([-1, 1], size=(10, 5))
+    sequential = np.stack([rng.uniform(-30, 30, size=stream.n_weights) for _ in range(40)])
+    assert np.array_equal(stream.draws(1, 40), sequential)
+    assert np.array_equal(stream.draws(17, 5), sequential[16:21])
+
+
+# The reference README's trial counts (seed-protocol.md confirms each).
+REFERENCE_COUNTS = [
+    (50, 2048, 0, 10_253),
+    (50, 2048, 1, 26_115),
+    (50, 2048, 2, 178),
+    (50, 2048, 3, 6_829),
+    (50, 2048, 4, 10_756),
+    (20, 4096, 0, 2_218),
+    (100, 2048, 0, 438),
+    (200, 2048, 0, 35_233),
+    (500, 1024, 0, 412),
+]
+
+
+@pytest.mark.parametrize("n,b,seed,trials", REFERENCE_COUNTS)
+def test_reference_trial_counts(n, b, seed, trials):
+    got = search(SearchSpec(n=n, sample_size=b, seed=seed))
+    assert got.solved and got.trials == trials
+
+
+def test_reference_n500_ten_seed_range():
+    """Reference: across 10 N=500 seeds all solve, range 412-33,933 trials."""
+    counts = [search(SearchSpec(n=500, sample_size=1024, seed=s)).trials for s in range(10)]
+    assert min(counts) == 412 and max(counts) == 33_933
