@@ -45,6 +45,7 @@ stop() {
             is_ours "$pid" "$name" || break
             sleep 0.2
         done
+        # (mariadbd can hang for good if SIGTERM hits it mid-startup.)
         if is_ours "$pid" "$name"; then
             say "$name (pid $pid) ignored SIGTERM for ${GRACE} s, sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null

@@ -45,7 +45,7 @@ while [[ -z $ok_state || -z $fail_state ]]; do
     [[ -n $fail_state ]] || fail_state=$(final_state "$fail_id")
 done
 
-sacct -j "$ok_id,$fail_id" -X -o JobID,JobName,Partition,State,ExitCode
+sacct -j "$ok_id,$fail_id" -X -o JobID,State,ExitCode,Elapsed
 echo "job $ok_id (echo hi): $ok_state, output: $(cat ok.out 2>/dev/null)"
 echo "job $fail_id (exit 3): $fail_state"
 

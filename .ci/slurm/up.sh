@@ -27,7 +27,7 @@ die() {
     say "ERROR: $*"
     local f
     for f in "$LOG"/*.log; do
-        [[ -s $f ]] || continue
+        [[ -s $f && $f != */apt-install.log ]] || continue
         printf '%s\n' "----- tail of $f -----" >&2
         tail -n 25 "$f" >&2 || true
     done
@@ -279,7 +279,7 @@ start_slurmdbd() {
         record slurmdbd /run/slurmdbd.pid
     fi
     wait_for "$TIMEOUT" "slurmdbd to answer sacctmgr" sacctmgr_ok
-    say "slurmdbd up (pid $(cat "$STATE/slurmdbd.pid"))"
+    say "slurmdbd answering (pid $(cat "$STATE/slurmdbd.pid"))"
     if ! sacctmgr_ok | grep -qx "$CLUSTER"; then
         timeout 20 sacctmgr -i add cluster "$CLUSTER" >>"$LOG/sacctmgr.log" 2>&1 ||
             die "sacctmgr add cluster $CLUSTER failed"

@@ -1,0 +1,19 @@
+# rsparity: every number of README.md, rebuilt by `snakemake --cores 8`.
+# Data flow: config -> search jobs (results/search) -> tables (results/tables)
+# -> figures (results/figures) -> README.md. See workflow/rules/.
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/search.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/benchmark.smk"
+include: "workflow/rules/readme.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "README.md",

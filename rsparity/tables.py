@@ -1,0 +1,106 @@
+"""Per-study tables (pandas): one row per search, and a summary per setting.
+
+Runs tables hold only deterministic fields of the result records, so two
+fresh runs give byte-identical CSV and Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .stats import solver_fraction
+from .studies import SETTING_KEYS
+
+RESULT_COLUMNS = [
+    "solved",
+    "trials",
+    "train_accuracy",
+    "heldout_accuracy",
+    "heldout_long_accuracy",
+]
+
+
+def runs_frame(paths: Iterable[str | Path]) -> pd.DataFrame:
+    """One row per result record: its settings, seed and deterministic results."""
+    rows = []
+    for path in paths:
+        rec = json.loads(Path(path).read_text())
+        params = {k: v for k, v in rec["params"].items() if k != "protocol"}
+        rows.append({**params, **{k: rec[k] for k in RESULT_COLUMNS}})
+    frame = pd.DataFrame(rows)
+    keys = [k for k in ("arch", *SETTING_KEYS) if k in frame]
+    return frame.sort_values([*keys, "seed"], kind="stable").reset_index(drop=True)
+
+
+def varying(frame: pd.DataFrame) -> list[str]:
+    """The setting columns that take more than one value in ``frame``."""
+    keys = [k for k in ("arch", *SETTING_KEYS) if k in frame]
+    return [k for k in keys if frame[k].astype(str).nunique() > 1]
+
+
+def summary_frame(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per distinct setting: runs, solves, trials (median/min/max), p with 95 % CI, 1/p."""
+    keys = [k for k in ("arch", *SETTING_KEYS) if k in runs]
+    rows = []
+    for values, group in runs.groupby(keys, sort=False, dropna=False):
+        stats = solver_fraction(group["trials"].tolist(), group["solved"].tolist())
+        held = group.loc[group["solved"], "heldout_accuracy"]
+        rows.append(
+            {
+                **dict(zip(keys, values, strict=True)),
+                "runs": len(group),
+                "solved_runs": int(group["solved"].sum()),
+                "median_trials": float(group["trials"].median()),
+                "min_trials": int(group["trials"].min()),
+                "max_trials_seen": int(group["trials"].max()),
+                **stats,
+                "min_heldout_accuracy": float(held.min()) if len(held) else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if math.isinf(value):
+            return "inf"
+        if abs(value) >= 1000 or value.is_integer():
+            return f"{round(value):,}"
+        if abs(value) < 1e-3:
+            return f"{value:.2e}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def fmt_pct(value: float) -> str:
+    """Accuracy as the reference prints it: 100.00%."""
+    return (
+        "-"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{100 * value:.2f}%")
+    )
+
+
+def markdown(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    """A Markdown table of ``columns`` (name -> header), numbers formatted for reading."""
+    head = "| " + " | ".join(columns.values()) + " |"
+    rule = "|" + "|".join("---:" for _ in columns) + "|"
+    lines = [head, rule]
+    for row in frame.to_dict("records"):
+        cells = []
+        for col in columns:
+            v = row[col]
+            cells.append(fmt_pct(v) if col.endswith("accuracy") else _fmt(v))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,24 @@
+# README.md, rendered from a Jinja2 template; every number comes from results.
+
+
+rule readme:
+    input:
+        template=f"{workflow.basedir}/workflow/templates/README.md.j2",
+        literature=f"{workflow.basedir}/workflow/literature.yaml",
+        tables=expand("results/tables/{study}_runs.csv", study=STUDIES),
+        summaries=expand("results/tables/{study}_summary.csv", study=STUDIES),
+        markdown=expand("results/tables/{study}.md", study=STUDIES),
+        headline=lambda wildcards: STUDY_RESULTS["headline"][0],
+        benchmark="results/benchmark/engine_speed.json",
+    output:
+        "README.md",
+    params:
+        studies=list(STUDIES),
+        code=code_digest(["tables", "stats"]),
+    log:
+        "logs/readme.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/readme.py"

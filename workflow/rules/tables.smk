@@ -1,0 +1,23 @@
+# Per-study tables: every run, and a summary per setting (CSV and Markdown).
+
+
+rule study_tables:
+    input:
+        study_inputs,
+    output:
+        runs="results/tables/{study}_runs.csv",
+        summary="results/tables/{study}_summary.csv",
+        markdown="results/tables/{study}.md",
+        runs_markdown="results/tables/{study}_runs.md",
+    params:
+        title=lambda wildcards: config["studies"][wildcards.study].get(
+            "title", wildcards.study
+        ),
+        code=code_digest(["tables", "stats", "studies"]),
+    log:
+        "logs/tables/{study}.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/study_tables.py"
