@@ -10,6 +10,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/search.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/benchmark.smk"
+include: "workflow/rules/figures.smk"
 include: "workflow/rules/readme.smk"
 
 

@@ -110,9 +110,13 @@ def load_studies(config: dict) -> dict[str, list[SearchSpec]]:
 
 
 def setting_name(spec: SearchSpec) -> str:
-    """Every setting but arch and seed, as ``key=value,...`` (a path segment)."""
+    """Every setting but arch and seed, as ``key=value/key=value/...``.
+
+    One directory level per setting (no commas: Snakemake passes wildcards to
+    cluster jobs comma-separated).
+    """
     params = spec.as_params()
-    return ",".join(f"{k}={params[k]}" for k in SETTING_KEYS if k in params)
+    return "/".join(f"{k}={params[k]}" for k in SETTING_KEYS if k in params)
 
 
 def result_path(spec: SearchSpec, root: str = "results/search") -> str:
@@ -131,5 +135,5 @@ def _value(text: str) -> int | float | str:
 
 def spec_from_path_parts(arch: str, setting: str, seed: int | str) -> SearchSpec:
     """Inverse of :func:`result_path` (from the search rule's wildcards)."""
-    settings = dict(part.split("=", 1) for part in setting.split(","))
+    settings = dict(part.split("=", 1) for part in setting.split("/"))
     return SearchSpec(arch=arch, seed=int(seed), **{k: _value(v) for k, v in settings.items()})

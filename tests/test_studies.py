@@ -34,10 +34,12 @@ def test_path_encodes_every_setting_and_round_trips():
     )
     path = result_path(spec)
     assert path == (
-        "results/search/nodiag/n=7,hidden=3,weight_scale=2.5,sample_size=all,max_trials=99/seed4.json"
+        "results/search/nodiag/n=7/hidden=3/weight_scale=2.5/sample_size=all/max_trials=99/seed4.json"
     )
-    arch, setting, seed = path.split("/")[2:]
-    assert spec_from_path_parts(arch, setting, seed[4:-5]) == spec
+    parts = path.split("/")
+    arch, setting, seed = parts[2], "/".join(parts[3:-1]), parts[-1][4:-5]
+    assert "," not in path
+    assert spec_from_path_parts(arch, setting, seed) == spec
     other = SearchSpec(
         arch="nodiag", n=7, hidden=3, weight_scale=2.5, sample_size="all", max_trials=100, seed=4
     )

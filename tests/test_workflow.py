@@ -8,79 +8,14 @@ test does not touch the repository.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import imageio.v3 as iio
 import pytest
 import yaml
+from workflow_helpers import REPO, TEST_CONFIG, pending, setup_workdir, snakemake
 
 from rsparity.studies import load_studies, result_path
-
-REPO = Path(__file__).resolve().parents[1]
-TEST_CONFIG = REPO / ".test" / "config" / "config.yaml"
-
-
-COPIED = [
-    "Snakefile",
-    "environment.yml",
-    "workflow",
-    "rsparity",
-    "benchmarks",
-    "tests",
-    "profiles",
-]
-
-
-def make_env(tmp: Path) -> dict:
-    """Environment for snakemake: no wait on an absent SLURM controller.
-
-    snakemake-executor-plugin-slurm runs `scontrol show config` (10 s timeout)
-    whenever it is imported - also for local runs - if slurm-client is
-    installed; a stub `scontrol` that fails at once avoids that wait here.
-    """
-    stubs = tmp / "stubs"
-    stubs.mkdir(exist_ok=True)
-    stub = stubs / "scontrol"
-    stub.write_text("#!/bin/sh\nexit 1\n")
-    stub.chmod(0o755)
-    env = dict(os.environ)
-    env["PATH"] = f"{stubs}{os.pathsep}{env['PATH']}"
-    return env
-
-
-def setup_workdir(tmp: Path, config: Path = TEST_CONFIG) -> tuple[Path, dict]:
-    """A copy of the workflow and package in tmp/work, run with ``config``."""
-    work = tmp / "work"
-    for name in COPIED:
-        src, dst = REPO / name, work / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, dst)
-    (work / "config").mkdir()
-    shutil.copy(config, work / "config" / "config.yaml")
-    return work, make_env(tmp)
-
-
-def snakemake(work: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work, timeout=900)
-
-
-def pending(work: Path, env: dict) -> dict[str, int]:
-    """Jobs a dry run would run, per rule ({} when there is nothing to do)."""
-    out = snakemake(work, env, "-n")
-    assert out.returncode == 0, out.stderr + out.stdout
-    text = out.stdout + out.stderr
-    if "Nothing to be done" in text:
-        return {}
-    table = text.split("Job stats:")[1].split("total")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +44,32 @@ def test_outputs_and_readme(tiny_run):
     assert 'pip install -e ".[test]" && python -m pytest' in readme
 
 
+FIGURES = {
+    "search_curve.png": (1200, 630),
+    "score_histogram.png": (1200, 600),
+    "trials_vs_n.png": (1200, 660),
+    "trials_ecdf.png": (1200, 630),
+    "ablation.png": (1200, 570),
+    "hinton.png": None,
+    "hidden_trajectories.png": None,
+}
+
+
+def test_figures_and_gif(tiny_run):
+    work, _ = tiny_run
+    figures = work / "results" / "figures"
+    for name, size in FIGURES.items():
+        image = iio.imread(figures / name)
+        assert image.ndim == 3 and image.shape[1] == 1200, name
+        if size:
+            assert image.shape[:2] == (size[1], size[0]), name
+        assert f"(results/figures/{name})" in (work / "README.md").read_text()
+    gif = figures / "search.gif"
+    assert gif.stat().st_size < 5 * 2**20
+    assert iio.imread(gif, index=None).shape[0] == 60
+    assert iio.immeta(gif, index=0).get("loop") == 0
+
+
 def test_second_run_is_a_no_op(tiny_run):
     assert pending(*tiny_run) == {}
 
@@ -128,22 +89,22 @@ def edit_config(work: Path, change) -> str:
         # one more seed in one study: one new search, that study's tables, the README
         (
             lambda c: c["studies"]["reliability"]["seeds"].update(count=4),
-            {"search": 1, "study_tables": 1, "readme": 1, "all": 1},
+            {"search": 1, "study_tables": 1, "study_figures": 1, "readme": 1, "all": 1},
         ),
         # one N of the scaling study: one search, its tables, the README
         (
             lambda c: c["studies"]["scaling"]["runs"][2].update(n=30),
-            {"search": 1, "study_tables": 1, "readme": 1, "all": 1},
+            {"search": 1, "study_tables": 1, "study_figures": 1, "readme": 1, "all": 1},
         ),
-        # a study title: tables and README only, no search
+        # a study title: its tables and what reads them, no search
         (
             lambda c: c["studies"]["hidden"].update(title="H"),
-            {"study_tables": 1, "readme": 1, "all": 1},
+            {"study_tables": 1, "study_figures": 1, "readme": 1, "all": 1},
         ),
         # max_trials of the zero-diagonal study: its two searches
         (
             lambda c: c["studies"]["nodiag"]["set"].update(max_trials=3000),
-            {"search": 2, "study_tables": 1, "readme": 1, "all": 1},
+            {"search": 2, "study_tables": 1, "study_figures": 1, "readme": 1, "all": 1},
         ),
     ],
     ids=["seed", "n", "title", "max_trials"],
@@ -163,7 +124,12 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine", "searches"),
         ("archs", "searches"),
-        ("tables", {"study_tables": 7, "readme": 1, "all": 1}),
+        ("tables", {"study_tables": 7, "study_figures": 1, "readme": 1, "all": 1}),
+        (
+            "plots",
+            {"headline_figures": 1, "study_figures": 1, "search_gif": 1, "readme": 1, "all": 1},
+        ),
+        ("animation", {"search_gif": 1, "readme": 1, "all": 1}),
         ("cli", {}),
     ],
 )
@@ -178,7 +144,7 @@ def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):
         source.write_text(original)
     if expected == "searches":
         assert got["search"] == n_searches(yaml.safe_load(TEST_CONFIG.read_text()))
-        assert got["engine_benchmark"] == 1
+        assert got["engine_benchmark"] == got["trace"] == got["headline_figures"] == 1
     else:
         assert got == expected
 
@@ -232,12 +198,29 @@ def test_bad_config_stops_before_any_job(tmp_path, make, message):
     assert not (work / "results").exists()
 
 
-def test_fresh_runs_give_byte_identical_tables(tiny_run, tmp_path):
+def test_fresh_runs_give_byte_identical_tables_and_figures(tiny_run, tmp_path):
     work, _ = tiny_run
     again, env = setup_workdir(tmp_path)
     out = snakemake(again, env, "--forcerun", "engine_benchmark")
     assert out.returncode == 0, out.stderr[-3000:]
-    tables = sorted(p.relative_to(work) for p in (work / "results" / "tables").iterdir())
-    assert tables
-    for rel in tables:
+    outputs = [work / "results" / d for d in ("tables", "figures")]
+    files = sorted(p.relative_to(work) for d in outputs for p in d.iterdir())
+    assert len(files) > 30
+    for rel in files:
         assert (again / rel).read_bytes() == (work / rel).read_bytes(), rel
+
+
+def test_committed_results_reproduce(tmp_path):
+    """The full config from scratch gives the committed tables (every number), byte for byte.
+
+    Figures are compared between two fresh runs above, not with the committed
+    ones: their bytes depend on the matplotlib version pip installs.
+    """
+    expected = sorted(p.relative_to(REPO) for p in (REPO / "results" / "tables").iterdir())
+    if not expected:
+        pytest.fail("no committed results/tables")
+    work, env = setup_workdir(tmp_path, REPO / "config" / "config.yaml")
+    out = snakemake(work, env, *(str(p) for p in expected), timeout=1800)
+    assert out.returncode == 0, out.stderr[-3000:]
+    for rel in expected:
+        assert (work / rel).read_bytes() == (REPO / rel).read_bytes(), rel

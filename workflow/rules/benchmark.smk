@@ -6,13 +6,13 @@ rule engine_benchmark:
         script=f"{workflow.basedir}/benchmarks/engine_speed.py",
     output:
         "results/benchmark/engine_speed.json",
+    log:
+        "logs/benchmark/engine_speed.log",
+    conda:
+        "../../environment.yml"
+    threads: 2
     params:
         engine=ENGINE_DIGEST,
         seconds=config.get("benchmark_seconds", 2.0),
-    log:
-        "logs/benchmark/engine_speed.log",
-    threads: 2
-    conda:
-        "../../environment.yml"
     shell:
         "python {input.script} --seconds {params.seconds} --json {output} > {log} 2>&1"

@@ -15,7 +15,7 @@ from rsparity.studies import load_studies, result_path, spec_from_path_parts
 
 wildcard_constraints:
     arch=r"[A-Za-z0-9]+",
-    setting=r"[^/]+",
+    setting=r"[^,]+",
     seed=r"\d+",
     study=r"[A-Za-z0-9_]+",
 
@@ -26,7 +26,9 @@ README_STUDIES = ["headline", "reliability", "scaling", "n500", "hidden", "weigh
 def check_config(config):
     """Schema (structure, types) then rsparity's own checks (values); one-line errors."""
     schema = yaml.safe_load(Path(workflow.source_path("../schemas/config.schema.yaml")).read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(config)
+    )
     if error is not None:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise InputError(f"config {where.lstrip('.') or '(top level)'}: {error.message}")
@@ -42,9 +44,7 @@ try:
 except InputError as err:
     sys.exit(f"rsparity: {err}")
 
-STUDY_RESULTS = {
-    name: [result_path(spec) for spec in specs] for name, specs in STUDIES.items()
-}
+STUDY_RESULTS = {name: [result_path(spec) for spec in specs] for name, specs in STUDIES.items()}
 PACKAGE_DIR = Path(rsparity.__file__).parent
 NOT_ENGINE = {"__main__", "animation", "cli", "plots", "stats", "studies", "tables", "trace"}
 
@@ -55,7 +55,8 @@ def code_digest(modules):
     for name in sorted(modules):
         path = PACKAGE_DIR / f"{name}.py"
         if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+            digest.update(f"{name}\0".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -71,3 +72,8 @@ def search_spec(wildcards):
 
 def study_inputs(wildcards):
     return STUDY_RESULTS[wildcards.study]
+
+
+def headline_path(root):
+    """The headline search's path under ``root`` (results/search, results/trace)."""
+    return STUDY_RESULTS["headline"][0].replace("results/search", root, 1)

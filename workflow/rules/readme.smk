@@ -10,15 +10,17 @@ rule readme:
         markdown=expand("results/tables/{study}.md", study=STUDIES),
         headline=lambda wildcards: STUDY_RESULTS["headline"][0],
         benchmark="results/benchmark/engine_speed.json",
+        figures=FIGURES,
+        trace=headline_path("results/trace"),
     output:
         "README.md",
-    params:
-        studies=list(STUDIES),
-        code=code_digest(["tables", "stats"]),
     log:
         "logs/readme.log",
     localrule: True
     conda:
         "../../environment.yml"
+    params:
+        studies=list(STUDIES),
+        code=code_digest(["tables", "stats"]),
     script:
         "../scripts/readme.py"

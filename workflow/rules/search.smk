@@ -4,14 +4,14 @@
 rule search:
     output:
         "results/search/{arch}/{setting}/seed{seed}.json",
-    params:
-        spec=search_spec,
-        engine=ENGINE_DIGEST,
     log:
         "logs/search/{arch}/{setting}/seed{seed}.log",
     benchmark:
         "logs/search/{arch}/{setting}/seed{seed}.benchmark.tsv"
     conda:
         "../../environment.yml"
+    params:
+        spec=search_spec,
+        engine=ENGINE_DIGEST,
     script:
         "../scripts/search.py"

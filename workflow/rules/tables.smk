@@ -9,15 +9,13 @@ rule study_tables:
         summary="results/tables/{study}_summary.csv",
         markdown="results/tables/{study}.md",
         runs_markdown="results/tables/{study}_runs.md",
-    params:
-        title=lambda wildcards: config["studies"][wildcards.study].get(
-            "title", wildcards.study
-        ),
-        code=code_digest(["tables", "stats", "studies"]),
     log:
         "logs/tables/{study}.log",
     localrule: True
     conda:
         "../../environment.yml"
+    params:
+        title=lambda wildcards: config["studies"][wildcards.study].get("title", wildcards.study),
+        code=code_digest(["tables", "stats", "studies"]),
     script:
         "../scripts/study_tables.py"

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from rsparity import data as protocol
 from rsparity.tables import fmt_pct
+from rsparity.trace import best_so_far, read_trace, sampled
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
@@ -30,7 +32,9 @@ def fmt_int(value):
 def fmt_num(value, digits=3):
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "inf" if value == math.inf else "-"
-    return f"{value:.{digits}g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:,.{digits}g}"
+    return (
+        f"{value:.{digits}g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:,.{digits}g}"
+    )
 
 
 def fmt_sci(value, digits=2):
@@ -55,6 +59,28 @@ data = {
 }
 headline = json.loads(Path(snakemake.input.headline).read_text())
 headline["w_hh_frobenius"] = float(np.linalg.norm(np.array(headline["weights"]["W_hh"])))
+trace = read_trace(snakemake.input.trace)
+best_trials, best_acc = best_so_far(trace)
+_, sampled_acc = sampled(trace)
+steps = [
+    {"trial": int(t), "accuracy": float(a)} for t, a in zip(best_trials, best_acc, strict=True)
+]
+trace_summary = {
+    "every": trace["every"],
+    "steps": steps,
+    # the best-so-far just before the final jump to 100 %
+    "plateau": steps[-2] if len(steps) > 1 else steps[-1],
+    "sampled": len(sampled_acc),
+    "near_chance": float(np.mean(np.abs(np.asarray(sampled_acc) - 0.5) <= 0.05)),
+}
+constants = {
+    "heldout_size": protocol.HELDOUT_SIZE,
+    "heldout_offset": protocol.HELDOUT_SEED_OFFSET,
+    "long_size": protocol.LONG_SIZE,
+    "long_factor": protocol.LONG_FACTOR,
+    "long_offset": protocol.LONG_SEED_OFFSET,
+    "max_enumerate_n": protocol.MAX_ENUMERATE_N,
+}
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(snakemake.input.template).parent),
     undefined=jinja2.StrictUndefined,
@@ -62,9 +88,13 @@ env = jinja2.Environment(
 )
 env.filters.update(int=fmt_int, pct=fmt_pct, num=fmt_num, sci=fmt_sci)
 text = env.get_template(Path(snakemake.input.template).name).render(
-    template=str(Path(snakemake.input.template).relative_to(Path(snakemake.input.template).parents[2])),
+    template=str(
+        Path(snakemake.input.template).relative_to(Path(snakemake.input.template).parents[2])
+    ),
     studies=data,
     headline=headline,
+    trace=trace_summary,
+    protocol=constants,
     benchmark=json.loads(Path(snakemake.input.benchmark).read_text()),
     literature=yaml.safe_load(Path(snakemake.input.literature).read_text()),
 )

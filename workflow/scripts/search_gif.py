@@ -1,0 +1,21 @@
+"""Snakemake script: the search animation (best curve, histogram, current best weights)."""
+
+from rsparity.animation import search_gif
+from rsparity.engine import open_stream
+from rsparity.spec import SearchSpec
+from rsparity.trace import read_trace
+
+snakemake = snakemake  # noqa: F821 - injected by Snakemake
+
+trace = read_trace(snakemake.input.trace)
+params = dict(trace["params"])
+params.pop("protocol")
+stream = open_stream(SearchSpec(**params))
+search_gif(
+    trace,
+    lambda k: stream.arch.record(stream.params(k, 1)),
+    snakemake.output[0],
+    frames=snakemake.params.frames,
+)
+with open(snakemake.log[0], "w") as log:
+    print(f"{snakemake.params.frames} frames up to trial {trace['trials']}", file=log)
