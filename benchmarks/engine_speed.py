@@ -5,9 +5,12 @@ numpy over the training sequences, every sequence scored - the reference's
 style) and the engine run on the same seed's trial stream; both must agree on
 every trial they both scored.  Prints trials/s and the ratio; ``--json PATH``
 also writes the table with a machine description (the workflow's benchmark
-rule uses that).
+rule uses that).  The paper protocol's nets (A1 with 1 hidden unit, A2 with
+10; n = 500, i.e. lengths 500-600, 100 sequences, weights in [-100, 100]) are
+measured the same way against tests/reference_paper.py and reported
+separately (``paper_rows`` in the JSON).
 
-    python benchmarks/engine_speed.py [--seconds 3] [--json PATH]
+    python benchmarks/engine_speed.py [--seconds 3] [--cases all|reference|paper] [--json PATH]
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from reference_impl import trial_correct  # noqa: E402
+from reference_paper import trial_correct as paper_trial_correct  # noqa: E402
 
 from rsparity.engine import DEFAULT_BLOCK, open_stream, scan_block, search  # noqa: E402
 from rsparity.spec import SearchSpec  # noqa: E402
 
 CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
 """(N, B, seed): each seed's first solver comes late (26,115 / 35,233 / 33,933 trials)."""
+PAPER_CASES = [("A1", 1, "layered", "last", 1), ("A2", 10, "layered", "last", 1)]
+"""(arch, hidden, order, readout, seed) at the paper's n = 500, B = 100, r = 100: first
+solvers at trials 23,742 and 3,335."""
 
 
 def baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, int, int | None]:
@@ -44,6 +51,23 @@ def baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, int, int | N
         if trial_correct(bits, y, stream.draws(k, 1)[0], spec.hidden, False).all():
             first = first or k
     return k / (time.perf_counter() - start), k, first
+
+
+def paper_baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, np.ndarray]:
+    """Plain paper-protocol loop over trials 1..K for about ``seconds``: (trials/s, verdicts)."""
+    stream = open_stream(spec)
+    data = stream.data
+    inputs = [data.x[: data.lengths[i], i] for i in range(data.size)]
+    targets = data.target.tolist()
+    verdicts = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        w = stream.draws(len(verdicts) + 1, 1)[0]
+        ok = paper_trial_correct(
+            spec.arch, w, spec.hidden, inputs, targets, spec.order, spec.readout
+        )
+        verdicts.append(bool(ok.all()))
+    return len(verdicts) / (time.perf_counter() - start), np.array(verdicts)
 
 
 def engine_rate(spec: SearchSpec, seconds: float) -> float:
@@ -69,9 +93,55 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}"
 
 
-def measure(seconds: float) -> dict:
+def solve_times(spec: SearchSpec) -> tuple[int, dict[int, float]]:
+    """Trials to the first solver and seconds for the whole search on 1 and 2 workers."""
+    solve = {}
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        out = search(spec, workers=workers)
+        solve[workers] = time.perf_counter() - t0
+    return out.trials, solve
+
+
+def measure_paper(seconds: float) -> list[dict]:
     rows = []
-    for n, b, seed in CASES:
+    for arch, hidden, order, readout, seed in PAPER_CASES:
+        spec = SearchSpec(arch, 500, hidden, 100.0, 100, 10**9, seed, order, readout)
+        base, verdicts = paper_baseline_rate(spec, seconds)
+        stream = open_stream(spec)
+        k = verdicts.size
+        engine = stream.arch.correct(stream.params(1, k), stream.data, 0, stream.data.size)
+        if not np.array_equal(engine.all(axis=1), verdicts):
+            raise SystemExit(f"engine and baseline disagree on {arch} trials 1..{k}")
+        fast = engine_rate(spec, seconds)
+        trials, solve = solve_times(
+            SearchSpec(arch, 500, hidden, 100.0, 100, 200_000, seed, order, readout)
+        )
+        rows.append(
+            {
+                "arch": arch,
+                "hidden": hidden,
+                "order": order,
+                "readout": readout,
+                "n": 500,
+                "sample_size": 100,
+                "weight_scale": 100.0,
+                "seed": seed,
+                "baseline_trials": int(k),
+                "baseline_trials_per_s": base,
+                "engine_trials_per_s": fast,
+                "ratio": fast / base,
+                "solve_trials": trials,
+                "solve_s_1_worker": solve[1],
+                "solve_s_2_workers": solve[2],
+            }
+        )
+    return rows
+
+
+def measure(seconds: float, cases: str = "all") -> dict:
+    rows = []
+    for n, b, seed in CASES if cases in ("all", "reference") else []:
         spec = SearchSpec(n=n, sample_size=b, seed=seed, max_trials=10**9)
         base, k, base_first = baseline_rate(spec, seconds)
         engine_first = search(SearchSpec(n=n, sample_size=b, seed=seed, max_trials=k)).trials
@@ -80,11 +150,7 @@ def measure(seconds: float) -> dict:
                 f"engine and baseline disagree at N={n}: {engine_first} vs {base_first}"
             )
         fast = engine_rate(spec, seconds)
-        solve = {}
-        for workers in (1, 2):
-            t0 = time.perf_counter()
-            out = search(SearchSpec(n=n, sample_size=b, seed=seed), workers=workers)
-            solve[workers] = time.perf_counter() - t0
+        trials, solve = solve_times(SearchSpec(n=n, sample_size=b, seed=seed))
         rows.append(
             {
                 "n": n,
@@ -93,30 +159,47 @@ def measure(seconds: float) -> dict:
                 "baseline_trials_per_s": base,
                 "engine_trials_per_s": fast,
                 "ratio": fast / base,
-                "solve_trials": out.trials,
+                "solve_trials": trials,
                 "solve_s_1_worker": solve[1],
                 "solve_s_2_workers": solve[2],
             }
         )
-    return {"machine": machine(), "numpy": np.__version__, "rows": rows}
+    paper = measure_paper(seconds) if cases in ("all", "paper") else []
+    return {"machine": machine(), "numpy": np.__version__, "rows": rows, "paper_rows": paper}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    ap.add_argument(
+        "--cases", choices=("all", "reference", "paper"), default="all", help="which protocols"
+    )
     ap.add_argument("--json", help="also write the table here")
     args = ap.parse_args(argv)
-    result = measure(args.seconds)
+    result = measure(args.seconds, args.cases)
     print(f"# {result['machine']}")
-    print(
-        f"{'N':>5} {'B':>5} {'seed':>4} {'baseline/s':>11} {'engine/s':>11} {'ratio':>8}"
-        "  search to first solve: 1 worker / 2 workers"
-    )
+    if result["rows"]:
+        print(
+            f"{'N':>5} {'B':>5} {'seed':>4} {'baseline/s':>11} {'engine/s':>11} {'ratio':>8}"
+            "  search to first solve: 1 worker / 2 workers"
+        )
     for r in result["rows"]:
         print(
             f"{r['n']:>5} {r['sample_size']:>5} {r['seed']:>4} "
             f"{r['baseline_trials_per_s']:>11,.0f} {r['engine_trials_per_s']:>11,.0f} "
             f"{r['ratio']:>7,.0f}x  {r['solve_trials']:,} trials: "
+            f"{r['solve_s_1_worker']:.2f} s / {r['solve_s_2_workers']:.2f} s"
+        )
+    if result["paper_rows"]:
+        print(
+            f"{'paper arch':>22} {'baseline/s':>11} {'engine/s':>11} {'ratio':>8}"
+            "  search to first solve: 1 worker / 2 workers"
+        )
+    for r in result["paper_rows"]:
+        name = f"{r['arch']} H={r['hidden']} {r['order']}/{r['readout']}"
+        print(
+            f"{name:>22} {r['baseline_trials_per_s']:>11,.0f} {r['engine_trials_per_s']:>11,.0f} "
+            f"{r['ratio']:>7,.0f}x  seed {r['seed']}: {r['solve_trials']:,} trials: "
             f"{r['solve_s_1_worker']:.2f} s / {r['solve_s_2_workers']:.2f} s"
         )
     if args.json:

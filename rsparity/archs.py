@@ -8,7 +8,9 @@ which other trials or sequences share its arrays: that is what makes the
 search engine exact under any batching.
 
 To add an architecture: subclass :class:`Architecture` and decorate it with
-:func:`register`.
+:func:`register`.  The reference protocol's nets are here; the 1996 paper's
+(A1, A2, A2noself) are in :mod:`rsparity.paper`, registered on import of this
+module.
 """
 
 from __future__ import annotations
@@ -38,8 +40,15 @@ def get_architecture(name: str) -> Architecture:
     try:
         return ARCHITECTURES[name]
     except (KeyError, TypeError):
-        allowed = ", ".join(sorted(ARCHITECTURES))
-        raise InputError(f"unknown arch {name!r}; allowed: {allowed}") from None
+        raise InputError(f"unknown arch {name!r}; allowed: {allowed_names()}") from None
+
+
+def allowed_names() -> str:
+    """Registered names grouped by protocol, in registration order (reference first)."""
+    groups: dict[str, list[str]] = {}
+    for name, arch in ARCHITECTURES.items():
+        groups.setdefault(arch.protocol, []).append(name)
+    return "; ".join(f"{', '.join(names)} ({proto} protocol)" for proto, names in groups.items())
 
 
 def select(params: Params, idx: np.ndarray | slice) -> Params:
@@ -169,3 +178,6 @@ class NoDiagTanh(FullTanh):
         w_hh[:, idx, idx] = 0.0
         params["W_hh"] = w_hh
         return params
+
+
+from . import paper  # noqa: E402, F401  (registers A1, A2, A2noself after the reference nets)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from .archs import ARCHITECTURES
+from .archs import allowed_names
 from .engine import search
 from .errors import InputError
 from .protocols import evaluation_sets
@@ -61,8 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--max-trials", type=_int, default=d["max_trials"], help="give up after this many"
     )
+    s.add_argument("--arch", default=d["arch"], help=f"architecture: {allowed_names()}")
     s.add_argument(
-        "--arch", default=d["arch"], help=f"architecture: {', '.join(sorted(ARCHITECTURES))}"
+        "--order",
+        default=d["order"],
+        help="paper archs: unit update order within a step, sync or layered (default sync)",
+    )
+    s.add_argument(
+        "--readout",
+        default=d["readout"],
+        help="paper archs: read the output after the last input (last) or one more "
+        "step with input 0 (extra); default last",
+    )
+    s.add_argument(
+        "--noise",
+        type=_float,
+        default=d["noise"],
+        help="paper archs: uniform input noise amplitude in [0, 1), drawn once per data set",
     )
     s.add_argument("--workers", type=_int, default=1, help="processes for one search (>= 1)")
     s.add_argument("--json", metavar="PATH", help="write the result record here (atomically)")
@@ -97,6 +112,9 @@ def run_search(args: argparse.Namespace) -> int:
         sample_size=args.sample_size,
         max_trials=args.max_trials,
         seed=args.seed,
+        order=args.order,
+        readout=args.readout,
+        noise=args.noise,
     )
     if args.workers < 1:
         raise InputError(f"workers must be an integer >= 1, got {args.workers}")

@@ -4,6 +4,9 @@ A :class:`Dataset` holds B sequences of +-1 bits, padded to the longest length,
 with per-sequence lengths and targets.  The reference protocol
 (``seed-protocol.md``) draws the training set first from the same generator that
 later draws the weights, so :func:`reference_training_set` takes that generator.
+The paper protocol (``paper-protocol.md``) does the same with
+:func:`paper_set`, whose sequences have random lengths, 0/1 targets and
+optional input noise (:class:`PaperDataset`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ HELDOUT_SEED_OFFSET = 10_000
 LONG_SIZE = 1024
 LONG_FACTOR = 10
 LONG_SEED_OFFSET = 20_000
+PAPER_LONG_SIZE = 100
+"""Sequences in the paper protocol's 10x-long held-out set."""
+ORDERS = ("sync", "layered")
+"""Paper protocol: update order of the units within one time step."""
+READOUTS = ("last", "extra")
+"""Paper protocol: read the output after the last input, or after one more step with input 0."""
 
 
 @dataclass(frozen=True)
@@ -103,3 +112,75 @@ def long_heldout_set(seed: int, n: int) -> Dataset:
     rng = np.random.default_rng(seed + LONG_SEED_OFFSET)
     bits = rng.integers(0, 2, size=(LONG_SIZE, LONG_FACTOR * n), dtype=np.int8)
     return Dataset.from_bits(1 - 2 * bits)
+
+
+@dataclass(frozen=True)
+class PaperDataset(Dataset):
+    """The paper protocol's sequences, with how the nets are run on them.
+
+    ``x`` holds (2 * bit - 1) + noise inside each length and 0.0 after it;
+    ``target`` is 1.0 for an odd number of 1 bits (+1 inputs) and 0.0 for even.
+    ``order`` and ``readout`` (see :mod:`rsparity.paper`) travel with the data,
+    so every caller that gets its data from :mod:`rsparity.protocols` (the
+    engine, the result record, traces and plots) runs the same variant of the
+    net; ``noise`` is the amplitude already added to ``x``, kept for reference.
+    """
+
+    order: str = ORDERS[0]
+    readout: str = READOUTS[0]
+    noise: float = 0.0
+
+
+def paper_length_range(n: int) -> tuple[int, int]:
+    """Shortest and longest length of the paper protocol's sequences: n and n + n // 5."""
+    return n, n + n // 5
+
+
+def paper_set(
+    rng: np.random.Generator,
+    n: int,
+    count: int,
+    noise: float = 0.0,
+    order: str = ORDERS[0],
+    readout: str = READOUTS[0],
+) -> PaperDataset:
+    """``count`` paper-protocol sequences of length n..n + n//5, half odd, drawn from ``rng``.
+
+    Draws, in this order (m = n + n // 5):
+
+    1. ``lengths = rng.integers(n, m, size=count, endpoint=True)`` (uniform in
+       [n, m]; n = 500 gives 500..600);
+    2. ``bits = rng.integers(0, 2, size=(count, m))``; bits at or after a
+       sequence's length are discarded;
+    3. only if ``noise > 0``: ``u = rng.uniform(-noise, noise, size=(count, m))``.
+
+    Sequence i gets the class ``i % 2`` (0 even, 1 odd: alternating, so half
+    of each for even ``count``), and its last bit (position ``lengths[i] - 1``)
+    is set so that its number of 1 bits has that parity.  All other bits stay
+    uniform, so every sequence is uniformly distributed within its class and
+    length.  Inputs are ``(2 * bit - 1) + u`` inside each sequence (noise drawn
+    once per data set) and 0.0 after its end; the read-out step of
+    ``readout="extra"`` gets input 0.0, without noise.
+    """
+    lo, hi = paper_length_range(n)
+    lengths = rng.integers(lo, hi, size=count, endpoint=True)
+    bits = rng.integers(0, 2, size=(count, hi))
+    inside = np.arange(hi) < lengths[:, None]
+    bits[~inside] = 0
+    rows = np.arange(count)
+    last = lengths - 1
+    target = rows % 2
+    before = bits.sum(axis=1) - bits[rows, last]
+    bits[rows, last] = (target - before) % 2
+    inputs = (2 * bits - 1).astype(np.float64)
+    if noise > 0:
+        inputs = inputs + rng.uniform(-noise, noise, size=(count, hi))
+    inputs = np.where(inside, inputs, 0.0)
+    return PaperDataset(
+        x=np.ascontiguousarray(inputs[:, : lengths.max()].T),
+        lengths=lengths.astype(np.int64),
+        target=target.astype(np.float64),
+        order=order,
+        readout=readout,
+        noise=float(noise),
+    )

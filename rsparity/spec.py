@@ -10,8 +10,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .archs import get_architecture
-from .data import check_sample_size
+from .archs import ARCHITECTURES, get_architecture
+from .data import ORDERS, READOUTS, check_sample_size
 from .errors import InputError
 
 DEFAULTS: dict[str, Any] = {
@@ -22,7 +22,29 @@ DEFAULTS: dict[str, Any] = {
     "sample_size": 2048,
     "max_trials": 200_000,
     "seed": 0,
+    "order": ORDERS[0],
+    "readout": READOUTS[0],
+    "noise": 0.0,
 }
+PAPER_OPTIONS = ("order", "readout", "noise")
+"""Settings only the paper protocol has; reference-protocol records leave them out."""
+PAPER_SETTINGS: dict[str, Any] = {
+    "n": 500,
+    "weight_scale": 100.0,
+    "sample_size": 100,
+    "hidden": {"A1": 1, "A2": 10, "A2noself": 10},
+}
+"""The 1996 paper's values (``paper-protocol.md``); n is the shortest length (500..600)."""
+
+
+def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise InputError(f"{name} must be one of {choices}, got {value!r}")
+
+
+def _paper_archs() -> str:
+    return ", ".join(n for n, a in ARCHITECTURES.items() if a.protocol == "paper")
 
 
 def _check_int(name: str, value: Any, minimum: int) -> None:
@@ -32,7 +54,12 @@ def _check_int(name: str, value: Any, minimum: int) -> None:
 
 @dataclass(frozen=True)
 class SearchSpec:
-    """One random search: architecture, data and weight-range settings, seed."""
+    """One random search: architecture, data and weight-range settings, seed.
+
+    ``order``, ``readout`` and ``noise`` exist only in the paper protocol
+    (:mod:`rsparity.paper`, :func:`rsparity.data.paper_set`); a
+    reference-protocol arch accepts only their defaults.
+    """
 
     arch: str = DEFAULTS["arch"]
     n: int = DEFAULTS["n"]
@@ -41,13 +68,16 @@ class SearchSpec:
     sample_size: int | str = DEFAULTS["sample_size"]
     max_trials: int = DEFAULTS["max_trials"]
     seed: int = DEFAULTS["seed"]
+    order: str = DEFAULTS["order"]
+    readout: str = DEFAULTS["readout"]
+    noise: float = DEFAULTS["noise"]
 
     def __post_init__(self) -> None:
         self.validate()
 
     def validate(self) -> None:
         """Raise :class:`InputError` naming the first bad value and what is allowed."""
-        get_architecture(self.arch)
+        paper = get_architecture(self.arch).protocol == "paper"
         _check_int("n", self.n, 1)
         _check_int("hidden", self.hidden, 1)
         r = self.weight_scale
@@ -57,9 +87,31 @@ class SearchSpec:
             or not (math.isfinite(r) and r > 0)
         ):
             raise InputError(f"weight_scale must be a finite number > 0, got {r!r}")
+        if paper and self.sample_size == "all":
+            raise InputError(
+                f"sample_size 'all' is not available for arch {self.arch!r} "
+                "(paper protocol: random lengths); give an integer >= 1"
+            )
         check_sample_size(self.n, self.sample_size)
         _check_int("max_trials", self.max_trials, 1)
         _check_int("seed", self.seed, 0)
+        _check_choice("order", self.order, ORDERS)
+        _check_choice("readout", self.readout, READOUTS)
+        v = self.noise
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, float))
+            or not (math.isfinite(v) and 0 <= v < 1)
+        ):
+            raise InputError(f"noise must be a finite number in [0, 1), got {v!r}")
+        if not paper:
+            for name in PAPER_OPTIONS:
+                value = getattr(self, name)
+                if value != DEFAULTS[name]:
+                    raise InputError(
+                        f"{name} {value!r} applies only to paper-protocol archs "
+                        f"({_paper_archs()}); arch {self.arch!r} follows the reference protocol"
+                    )
 
     @property
     def protocol(self) -> str:
@@ -69,5 +121,10 @@ class SearchSpec:
         """The result record's ``params``: every setting plus the protocol name."""
         params = asdict(self)
         params["weight_scale"] = float(self.weight_scale)
+        if self.protocol == "paper":
+            params["noise"] = float(self.noise)
+        else:
+            for name in PAPER_OPTIONS:
+                del params[name]
         params["protocol"] = self.protocol
         return params

@@ -1,0 +1,139 @@
+"""The paper protocol written plainly: one trial at a time, every sequence.
+
+Written from the documented protocol (``rsparity.data.paper_set`` and the class
+docstrings of ``rsparity.paper``), not from the engine's code: each sequence is
+its own list of inputs, every unit is computed on its own, time runs step by
+step over all sequences (numpy over sequences only), and each sequence's output
+is picked from the output's history at its own read-out step.  The sums are
+written left to right in the documented order and the logistic function is
+the documented ``0.5 * (1.0 + tanh(0.5 * a))``, so results agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def make_sequences(rng, n, count, noise=0.0):
+    """(list of per-sequence float input arrays, list of 0/1 targets), drawn as documented."""
+    longest = n + n // 5
+    lengths = rng.integers(n, longest, size=count, endpoint=True)
+    bits = rng.integers(0, 2, size=(count, longest))
+    if noise > 0:
+        jitter = rng.uniform(-noise, noise, size=(count, longest))
+    else:
+        jitter = np.zeros((count, longest))
+    inputs, targets = [], []
+    for i in range(count):
+        length = lengths[i]
+        b = bits[i, :length].copy()
+        wanted = i % 2
+        b[-1] = (wanted - b[:-1].sum()) % 2
+        assert b.sum() % 2 == wanted
+        inputs.append((2 * b - 1) + jitter[i, :length])
+        targets.append(wanted)
+    return inputs, targets
+
+
+def n_weights(arch, hidden):
+    if arch == "A1":
+        u = hidden + 1
+        return u + u * u + u
+    return 5 * hidden + 2
+
+
+def split(arch, w, hidden):
+    """Named weights of one trial's draw vector ``w``, in the documented draw order."""
+    h = hidden
+    if arch == "A1":
+        u = h + 1
+        return {
+            "W_in": w[:u],
+            "W_rec": w[u : u + u * u].reshape(u, u),
+            "b": w[u + u * u :],
+        }
+    named = {}
+    pos = 0
+    for name, size in (
+        ("W_xh", h),
+        ("w_self", h),
+        ("W_oh", h),
+        ("b_h", h),
+        ("W_xo", 1),
+        ("W_ho", h),
+        ("b_o", 1),
+    ):
+        named[name] = w[pos : pos + size].copy()
+        pos += size
+    if arch == "A2noself":
+        named["w_self"][:] = 0.0
+    return named
+
+
+def outputs(arch, w, hidden, inputs, order, readout):
+    """The output unit's value at each sequence's read-out step, for one trial."""
+    extra = 1 if readout == "extra" else 0
+    count = len(inputs)
+    ends = [len(seq) + extra for seq in inputs]
+    steps = max(ends)
+    X = np.zeros((count, steps))
+    for i, seq in enumerate(inputs):
+        X[i, : len(seq)] = seq
+    p = split(arch, w, hidden)
+    history = []
+    if arch == "A1":
+        units = hidden + 1
+        out = units - 1
+        s = [np.zeros(count) for _ in range(units)]
+        for t in range(steps):
+            x = X[:, t]
+            new = []
+            for i in range(units):
+                src = s
+                if order == "layered" and i == out:
+                    src = new + [s[out]]
+                a = p["b"][i] + p["W_in"][i] * x
+                for j in range(units):
+                    a = a + p["W_rec"][j, i] * src[j]
+                new.append(sigmoid(a))
+            s = new
+            history.append(s[out])
+    else:
+        h = [np.zeros(count) for _ in range(hidden)]
+        o = np.zeros(count)
+        for t in range(steps):
+            x = X[:, t]
+            new_h = []
+            for i in range(hidden):
+                a = p["b_h"][i] + p["W_xh"][i] * x + p["w_self"][i] * h[i] + p["W_oh"][i] * o
+                new_h.append(sigmoid(a))
+            src = new_h if order == "layered" else h
+            z = p["b_o"][0] + p["W_xo"][0] * x
+            for j in range(hidden):
+                z = z + p["W_ho"][j] * src[j]
+            h, o = new_h, sigmoid(z)
+            history.append(o)
+    return np.array([history[end - 1][i] for i, end in enumerate(ends)])
+
+
+def trial_correct(arch, w, hidden, inputs, targets, order, readout):
+    o = outputs(arch, w, hidden, inputs, order, readout)
+    return np.abs(o - np.array(targets, dtype=float)) < 0.1
+
+
+def plain_search(
+    arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise=0.0
+):
+    """(index of the first trial that classifies every training sequence, its draws), or Nones."""
+    rng = np.random.default_rng(seed)
+    inputs, targets = make_sequences(rng, n, sample_size, noise)
+    d = n_weights(arch, hidden)
+    for k in range(1, max_trials + 1):
+        w = rng.uniform(-weight_scale, weight_scale, size=d)
+        if trial_correct(arch, w, hidden, inputs, targets, order, readout).all():
+            return k, w
+    return None, None
