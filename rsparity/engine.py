@@ -29,7 +29,7 @@ from .spec import SearchSpec
 DEFAULT_BLOCK = 16384
 """Largest block of trials drawn at once; blocks start at FIRST_BLOCK and double."""
 FIRST_BLOCK = 1024
-DEFAULT_CHUNK = 8192
+DEFAULT_CHUNK = 1024
 """Trial-sequence pairs evaluated per numpy pass (sets the chunk of sequences)."""
 
 

@@ -91,6 +91,7 @@ HEIGHTS = {
     "trials_vs_n": 4.4,
     "trials_ecdf": 4.2,
     "ablation": 3.8,
+    "paper_comparison": 3.6,
 }
 """Figure heights in inches (width WIDTH); see also hinton_height, trajectories_height."""
 
@@ -726,4 +727,56 @@ def ablation(
         first = ["p, 95 % CI", "0 solves: 95 % upper bound"]
         labs = sorted(entries, key=lambda lab: first.index(lab) if lab in first else len(first))
         fig.legend([entries[k] for k in labs], labs, loc="outside upper center", ncols=len(labs))
+        save(fig, path)
+
+
+def paper_comparison(df, path: str | os.PathLike) -> None:
+    """Mean trials to solve per setting, ours (1/p with 95 % CI) beside the paper's.
+
+    ``df`` columns: ``label``, ``expected_trials``, ``expected_lo``,
+    ``expected_hi``, ``paper`` (the paper's mean, NaN if none), ``solves``.
+    Settings with no solve are drawn at their lower bound ``expected_lo``.
+    """
+    with style():
+        fig = new_figure(HEIGHTS["paper_comparison"])
+        ax = fig.subplots()
+        y = np.arange(len(df))[::-1]
+        hit = df["solves"].to_numpy() > 0
+        mean = df["expected_trials"].to_numpy(float)
+        lo, hi = df["expected_lo"].to_numpy(float), df["expected_hi"].to_numpy(float)
+        ax.errorbar(
+            mean[hit],
+            y[hit],
+            xerr=np.vstack([mean[hit] - lo[hit], hi[hit] - mean[hit]]),
+            fmt="o",
+            color=C["blue"],
+            ms=7,
+            capsize=4,
+            label="ours: mean trials (1/p), 95 % CI",
+        )
+        if (~hit).any():
+            ax.scatter(
+                lo[~hit],
+                y[~hit],
+                marker=">",
+                s=70,
+                color=C["vermillion"],
+                label="ours: no solve (lower bound)",
+            )
+        paper = df["paper"].to_numpy(float)
+        known = ~np.isnan(paper)
+        ax.scatter(
+            paper[known],
+            y[known],
+            marker="D",
+            s=60,
+            color=C["orange"],
+            zorder=3,
+            label="paper (1996)",
+        )
+        ax.set_xscale("log")
+        _thousands(ax, "x")
+        ax.set_yticks(y, df["label"])
+        ax.set_xlabel("trials to solve (log scale)")
+        ax.legend(loc="lower right")
         save(fig, path)

@@ -70,8 +70,11 @@ def check_writable(path: str | os.PathLike) -> None:
         )
 
 
-def write_json(data: Any, path: str | os.PathLike) -> None:
-    """Write ``data`` as JSON atomically: a temp file in the same directory, then rename."""
+def write_text(text: str, path: str | os.PathLike) -> None:
+    """Write ``text`` atomically: a temp file in the same directory, then rename.
+
+    A reader (or a killed job) never sees a half-written file.
+    """
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     umask = os.umask(0)
@@ -79,9 +82,13 @@ def write_json(data: Any, path: str | os.PathLike) -> None:
     try:
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
+            fh.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json(data: Any, path: str | os.PathLike) -> None:
+    """Write ``data`` as indented JSON, atomically (:func:`write_text`)."""
+    write_text(json.dumps(data, indent=1) + "\n", path)

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ import numpy as np
 from .archs import FullTanh, NoDiagTanh, Params, select
 from .data import Dataset
 from .engine import Stream, open_stream
+from .record import write_text
 from .spec import SearchSpec
 
 SCHEMA = "rsparity-trace/1"
@@ -362,17 +362,8 @@ def best_so_far(trace: dict) -> tuple[np.ndarray, np.ndarray]:
 
 def write_trace(trace: dict, path: str | os.PathLike) -> None:
     """Write the trace as compact JSON (one top-level key per line), atomically."""
-    target = Path(path)
     lines = ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in trace.items())
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write("{\n" + lines + "\n}\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text("{\n" + lines + "\n}\n", path)
 
 
 def read_trace(path: str | os.PathLike) -> dict:

@@ -137,7 +137,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(record.json, "dump", boom)
+    monkeypatch.setattr(record.os, "replace", boom)  # the temp file is written, then this
     with pytest.raises(RuntimeError):
         record.write_json({"a": 1}, path)
     assert path.read_text() == "old"

@@ -101,14 +101,16 @@ class Killer(threading.Thread):
     exactly, sacct reports "CANCELLED by <uid>", and the run would wait forever.)
     """
 
-    def __init__(self, every: bool):
+    def __init__(self, work: Path, every: bool):
         super().__init__(daemon=True)
         self.every, self.killed, self.stop = every, [], threading.Event()
+        # only this test's searches: their scripts live in its working directory
+        self.pattern = re.escape(f"{work}/.snakemake/scripts/tmp") + r".*search\.py"
 
     def run(self):
         while not self.stop.is_set():
             pids = subprocess.run(
-                ["pgrep", "-f", r"\.snakemake/scripts/tmp.*search\.py"],
+                ["pgrep", "-f", self.pattern],
                 capture_output=True,
                 text=True,
             ).stdout.split()
@@ -123,7 +125,7 @@ class Killer(threading.Thread):
 
 
 def run_with_killer(work, env, target, every, *extra):
-    killer = Killer(every)
+    killer = Killer(work, every)
     killer.start()
     try:
         out = snakemake(work, env, *SLURM, *extra, target, timeout=600)

@@ -50,6 +50,7 @@ FIGURES = {
     "trials_vs_n.png": (1200, 660),
     "trials_ecdf.png": (1200, 630),
     "ablation.png": (1200, 570),
+    "paper_comparison.png": (1200, 540),
     "hinton.png": None,
     "hidden_trajectories.png": None,
 }
@@ -124,7 +125,7 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine", "searches"),
         ("archs", "searches"),
-        ("tables", {"study_tables": 7, "study_figures": 1, "readme": 1, "all": 1}),
+        ("tables", {"study_tables": 8, "study_figures": 1, "readme": 1, "all": 1}),
         (
             "plots",
             {"headline_figures": 1, "study_figures": 1, "search_gif": 1, "readme": 1, "all": 1},

@@ -20,7 +20,16 @@ wildcard_constraints:
     study=r"[A-Za-z0-9_]+",
 
 
-README_STUDIES = ["headline", "reliability", "scaling", "n500", "hidden", "weight_scale", "nodiag"]
+README_STUDIES = [
+    "headline",
+    "reliability",
+    "scaling",
+    "n500",
+    "hidden",
+    "weight_scale",
+    "nodiag",
+    "paper",
+]
 
 
 def check_config(config):

@@ -1,7 +1,7 @@
 # Figures and the search animation, from result files (never inside a search).
 
 HEADLINE_FIGURES = ["search_curve", "score_histogram", "hinton", "hidden_trajectories"]
-STUDY_FIGURES = ["trials_vs_n", "trials_ecdf", "ablation"]
+STUDY_FIGURES = ["trials_vs_n", "trials_ecdf", "ablation", "paper_comparison"]
 FIGURES = expand("results/figures/{name}.png", name=HEADLINE_FIGURES + STUDY_FIGURES) + [
     "results/figures/search.gif"
 ]
@@ -64,6 +64,8 @@ rule study_figures:
         hidden="results/tables/hidden_summary.csv",
         weight_scale="results/tables/weight_scale_summary.csv",
         nodiag="results/tables/nodiag_summary.csv",
+        paper="results/tables/paper_summary.csv",
+        literature=f"{workflow.basedir}/workflow/literature.yaml",
     output:
         expand("results/figures/{name}.png", name=STUDY_FIGURES),
     log:
