@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--order",
         default=d["order"],
-        help="paper archs: unit update order within a step, sync or layered (default sync)",
+        help="paper archs: unit update order within a step, layered (default: input ->"
+        " hidden -> output) or sync (all units from the previous step; cannot solve with"
+        " --readout last)",
     )
     s.add_argument(
         "--readout",

@@ -346,7 +346,7 @@ def test_paper_archs_need_paper_data():
 
 def test_spec_defaults_and_params():
     spec = SearchSpec("A1", 8, 1, 100.0, 6, 10, 0)
-    assert (spec.order, spec.readout, spec.noise) == ("sync", "last", 0.0)
+    assert (spec.order, spec.readout, spec.noise) == ("layered", "last", 0.0)
     params = SearchSpec("A2", 8, 10, 100, 6, 10, 0, "layered", "extra", 0).as_params()
     assert list(params) == [
         "arch",
@@ -363,17 +363,17 @@ def test_spec_defaults_and_params():
     ]
     assert params["protocol"] == "paper" and params["noise"] == 0.0
     assert isinstance(params["noise"], float) and isinstance(params["weight_scale"], float)
-    ref = SearchSpec(order="sync", readout="last", noise=0.0).as_params()
+    ref = SearchSpec(order="layered", readout="last", noise=0.0).as_params()
     assert "order" not in ref and "noise" not in ref and ref["protocol"] == "reference"
 
 
 @pytest.mark.parametrize(
     "kwargs,message",
     [
-        ({"arch": "A1", "order": "async"}, "order must be one of 'sync', 'layered', got 'async'"),
+        ({"arch": "A1", "order": "async"}, "order must be one of 'layered', 'sync', got 'async'"),
         ({"arch": "A1", "readout": 1}, "readout must be one of 'last', 'extra', got 1"),
         ({"arch": "A1", "noise": True}, "noise must be a finite number in [0, 1), got True"),
-        ({"arch": "full", "order": "layered"}, "order 'layered' applies only to paper-protocol"),
+        ({"arch": "full", "order": "sync"}, "order 'sync' applies only to paper-protocol"),
     ],
 )
 def test_spec_rejects_bad_options(kwargs, message):
@@ -389,15 +389,15 @@ def run(*args):
 
 
 BAD = [
-    (["--arch", "A1", "--order", "x"], "order must be one of 'sync', 'layered', got 'x'"),
+    (["--arch", "A1", "--order", "x"], "order must be one of 'layered', 'sync', got 'x'"),
     (["--arch", "A2", "--readout", "end"], "readout must be one of 'last', 'extra', got 'end'"),
     (["--arch", "A1", "--noise", "1"], "noise must be a finite number in [0, 1), got 1.0"),
     (["--arch", "A1", "--noise", "-0.1"], "noise must be a finite number in [0, 1), got -0.1"),
     (["--arch", "A1", "--noise", "nan"], "noise must be a finite number in [0, 1), got nan"),
     (["--arch", "A1", "--noise", "big"], "expected a number, got 'big'"),
     (
-        ["--order", "layered"],
-        "order 'layered' applies only to paper-protocol archs (A1, A2, A2noself); "
+        ["--order", "sync"],
+        "order 'sync' applies only to paper-protocol archs (A1, A2, A2noself); "
         "arch 'full' follows the reference protocol",
     ),
     (["--arch", "nodiag", "--readout", "extra"], "readout 'extra' applies only to paper-protocol"),
