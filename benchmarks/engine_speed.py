@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from reference_impl import trial_correct  # noqa: E402
 from reference_paper import trial_correct as paper_trial_correct  # noqa: E402
 
-from rsparity.engine import DEFAULT_BLOCK, open_stream, scan_block, search  # noqa: E402
+from rsparity.engine import DEFAULT_BLOCK, DEFAULT_CHUNK, open_stream, scan_block, search  # noqa: E402
 from rsparity.spec import SearchSpec  # noqa: E402
 
 CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
@@ -73,10 +73,10 @@ def paper_baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, np.nda
 def engine_rate(spec: SearchSpec, seconds: float) -> float:
     """Engine scanning whole blocks for about ``seconds`` (trials/s, one core)."""
     stream = open_stream(spec)
-    scan_block(stream, 1, 1024, 8192)  # warm-up
+    scan_block(stream, 1, 1024, DEFAULT_CHUNK)  # warm-up
     start, first = time.perf_counter(), 1
     while time.perf_counter() - start < seconds:
-        scan_block(stream, first, DEFAULT_BLOCK, 8192)
+        scan_block(stream, first, DEFAULT_BLOCK, DEFAULT_CHUNK)
         first += DEFAULT_BLOCK
     return (first - 1) / (time.perf_counter() - start)
 
@@ -93,14 +93,22 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}"
 
 
-def solve_times(spec: SearchSpec) -> tuple[int, dict[int, float]]:
-    """Trials to the first solver and seconds for the whole search on 1 and 2 workers."""
+def timings(spec: SearchSpec, base: float, fast: float) -> dict:
+    """The row fields every case shares: both rates, their ratio, and the search to
+    the first solver timed on 1 and 2 workers."""
     solve = {}
     for workers in (1, 2):
         t0 = time.perf_counter()
         out = search(spec, workers=workers)
         solve[workers] = time.perf_counter() - t0
-    return out.trials, solve
+    return {
+        "baseline_trials_per_s": base,
+        "engine_trials_per_s": fast,
+        "ratio": fast / base,
+        "solve_trials": out.trials,
+        "solve_s_1_worker": solve[1],
+        "solve_s_2_workers": solve[2],
+    }
 
 
 def measure_paper(seconds: float) -> list[dict]:
@@ -114,9 +122,7 @@ def measure_paper(seconds: float) -> list[dict]:
         if not np.array_equal(engine.all(axis=1), verdicts):
             raise SystemExit(f"engine and baseline disagree on {arch} trials 1..{k}")
         fast = engine_rate(spec, seconds)
-        trials, solve = solve_times(
-            SearchSpec(arch, 500, hidden, 100.0, 100, 200_000, seed, order, readout)
-        )
+        solve_spec = SearchSpec(arch, 500, hidden, 100.0, 100, 200_000, seed, order, readout)
         rows.append(
             {
                 "arch": arch,
@@ -128,12 +134,7 @@ def measure_paper(seconds: float) -> list[dict]:
                 "weight_scale": 100.0,
                 "seed": seed,
                 "baseline_trials": int(k),
-                "baseline_trials_per_s": base,
-                "engine_trials_per_s": fast,
-                "ratio": fast / base,
-                "solve_trials": trials,
-                "solve_s_1_worker": solve[1],
-                "solve_s_2_workers": solve[2],
+                **timings(solve_spec, base, fast),
             }
         )
     return rows
@@ -150,20 +151,8 @@ def measure(seconds: float, cases: str = "all") -> dict:
                 f"engine and baseline disagree at N={n}: {engine_first} vs {base_first}"
             )
         fast = engine_rate(spec, seconds)
-        trials, solve = solve_times(SearchSpec(n=n, sample_size=b, seed=seed))
-        rows.append(
-            {
-                "n": n,
-                "sample_size": b,
-                "seed": seed,
-                "baseline_trials_per_s": base,
-                "engine_trials_per_s": fast,
-                "ratio": fast / base,
-                "solve_trials": trials,
-                "solve_s_1_worker": solve[1],
-                "solve_s_2_workers": solve[2],
-            }
-        )
+        solve_spec = SearchSpec(n=n, sample_size=b, seed=seed)
+        rows.append({"n": n, "sample_size": b, "seed": seed, **timings(solve_spec, base, fast)})
     paper = measure_paper(seconds) if cases in ("all", "paper") else []
     return {"machine": machine(), "numpy": np.__version__, "rows": rows, "paper_rows": paper}
 

@@ -128,3 +128,8 @@ class SearchSpec:
                 del params[name]
         params["protocol"] = self.protocol
         return params
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> SearchSpec:
+        """Inverse of :meth:`as_params`; ``protocol`` is derived from the arch, so dropped."""
+        return cls(**{k: v for k, v in params.items() if k != "protocol"})

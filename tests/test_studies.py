@@ -90,3 +90,23 @@ def test_bad_config_names_key_and_allowed_values(config, message):
         load_studies(config)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        SearchSpec(n=7, sample_size="all", seed=3),
+        SearchSpec(
+            arch="A2",
+            n=8,
+            hidden=4,
+            weight_scale=100.0,
+            sample_size=6,
+            order="sync",
+            readout="extra",
+            noise=0.1,
+        ),
+    ],
+)
+def test_params_round_trip(spec):
+    assert SearchSpec.from_params(spec.as_params()) == spec

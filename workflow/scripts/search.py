@@ -6,9 +6,7 @@ from rsparity.spec import SearchSpec
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
-params = dict(snakemake.params.spec)
-params.pop("protocol")
-spec = SearchSpec(**params)
+spec = SearchSpec.from_params(snakemake.params.spec)
 outcome = search(spec, workers=snakemake.threads)
 write_json(build_record(spec, outcome), snakemake.output[0])
 with open(snakemake.log[0], "w") as log:

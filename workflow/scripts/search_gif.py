@@ -8,9 +8,7 @@ from rsparity.trace import read_trace
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
 trace = read_trace(snakemake.input.trace)
-params = dict(trace["params"])
-params.pop("protocol")
-stream = open_stream(SearchSpec(**params))
+stream = open_stream(SearchSpec.from_params(trace["params"]))
 search_gif(
     trace,
     lambda k: stream.arch.record(stream.params(k, 1)),

@@ -5,9 +5,7 @@ from rsparity.trace import trace_search, write_trace
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
-params = dict(snakemake.params.spec)
-params.pop("protocol")
-trace = trace_search(SearchSpec(**params), every=snakemake.params.every)
+trace = trace_search(SearchSpec.from_params(snakemake.params.spec), every=snakemake.params.every)
 write_trace(trace, snakemake.output[0])
 with open(snakemake.log[0], "w") as log:
     print(f"traced {trace['trials']} trials in {trace['timing']['wallclock_s']:.1f} s", file=log)
