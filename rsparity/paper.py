@@ -40,11 +40,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from .archs import Architecture, Params, register
+from .archs import Architecture, Params, register, select
+from .automaton import Transition, final_states, reachable
 from .data import ORDERS, READOUTS, Dataset, PaperDataset
 
 TOLERANCE = 0.1
 """A sequence is correct iff |output - target| < TOLERANCE at read-out."""
+AUTOMATON_MIN_SEQUENCES = 16
+"""``correct`` uses the automaton path from this many sequences per trial on."""
+AUTOMATON_STATES = 1 << 16
+"""Reachable states the automaton path holds at once, over all trials of a call:
+each trial may have up to this many / trials of them, clipped to 64..1024 (a
+solver can have ~100); trials with more take the time loop."""
+CODE_BITS = 5
+"""Inputs per automaton table lookup."""
+
+
+def _plus_minus_one(data: Dataset, start: int, stop: int) -> bool:
+    """Whether every input of sequences start..stop is exactly -1 or +1 (no noise)."""
+    x = np.abs(data.x[:, start:stop])
+    inside = np.arange(x.shape[0])[:, None] < data.lengths[start:stop]
+    return bool(np.all(x[inside] == 1.0))
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -106,16 +122,27 @@ class PaperNet(Architecture):
         """(c, H + 1) activations of trial 0: hidden units, then the output unit."""
         raise NotImplementedError
 
+    def _unpack(self, state: tuple) -> list[np.ndarray]:
+        """State arrays -> one (T, c) array per unit, the output unit last."""
+        raise NotImplementedError
+
+    def _pack(self, units: list[np.ndarray]) -> tuple:
+        """Inverse of :meth:`_unpack`."""
+        raise NotImplementedError
+
     def _width(self, params: Params) -> int:
         """Units per state array (the group size divides the cache budget by it)."""
         raise NotImplementedError
+
+    def _check(self, data: Dataset) -> None:
+        if not isinstance(data, PaperDataset):
+            raise TypeError(f"arch {self.name!r} needs a PaperDataset (see rsparity.protocols)")
 
     def _group(self, params: Params, count: int) -> int:
         return max(1, self.max_elements // (self._width(params) * count))
 
     def _run(self, params: Params, data: Dataset, start: int, stop: int, keep: bool):
-        if not isinstance(data, PaperDataset):
-            raise TypeError(f"arch {self.name!r} needs a PaperDataset (see rsparity.protocols)")
+        self._check(data)
         if data.order not in ORDERS or data.readout not in READOUTS:
             raise ValueError(f"unknown order/readout {data.order!r}/{data.readout!r}")
         layered = data.order == "layered"
@@ -139,15 +166,71 @@ class PaperNet(Architecture):
         return old, history
 
     def correct(self, params: Params, data: Dataset, start: int, stop: int) -> np.ndarray:
+        """Bool (T, stop - start): the automaton path when each trial sees at least
+        ``AUTOMATON_MIN_SEQUENCES`` sequences of +-1 inputs, the time loop otherwise."""
+        self._check(data)
+        if stop - start < AUTOMATON_MIN_SEQUENCES or not _plus_minus_one(data, start, stop):
+            return self.loop_correct(params, data, start, stop)
+        out, ok = self.automaton_correct(params, data, start, stop)
+        rest = np.flatnonzero(~ok)
+        if rest.size:
+            out[rest] = self.loop_correct(select(params, rest), data, start, stop)
+        return out
+
+    def loop_correct(self, params: Params, data: Dataset, start: int, stop: int) -> np.ndarray:
+        """:meth:`correct` by the plain time loop (any inputs)."""
         trials = next(iter(params.values())).shape[0]
         group = self._group(params, stop - start)
         target = data.target[start:stop]
         parts = []
         for lo in range(0, trials, group):
-            some = params if group >= trials else {k: v[lo : lo + group] for k, v in params.items()}
+            some = params if group >= trials else select(params, slice(lo, lo + group))
             state, _ = self._run(some, data, start, stop, keep=False)
             parts.append(np.abs(0.5 * state[-1] - target) < TOLERANCE)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def automaton_correct(
+        self, params: Params, data: Dataset, start: int, stop: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(correct (T, stop - start), ok (T,)) via :mod:`rsparity.automaton`.
+
+        Inputs must be exactly -1 / +1 within each sequence.  Exact where ``ok``;
+        False for trials with too many reachable states (see
+        ``AUTOMATON_STATES``; their rows of ``correct`` are all False).
+        """
+        self._check(data)
+        trials = next(iter(params.values())).shape[0]
+        units = len(self._unpack(self._zeros(params, 1)))
+        lengths = data.lengths[start:stop]
+        step = self._transition(params, data.order == "layered")
+        cap = min(1024, max(64, AUTOMATON_STATES // max(trials, 1)))
+        values, delta, ok = reachable(step, [np.zeros(trials)] * units, int(lengths.max()), cap)
+        out = np.zeros((trials, stop - start), dtype=bool)
+        good = np.flatnonzero(ok)
+        if good.size == 0:
+            return out, ok
+        read = values[-1][good]  # the output unit's state after the last input
+        if data.readout == "extra":  # ... or after one more step with input 0.0
+            read = step(good, [v[good] for v in values], np.zeros(1))[-1][:, :, 0]
+        final = final_states(delta[good], data.x[:, start:stop], lengths, CODE_BITS)
+        output = np.take_along_axis(read, final, axis=1)
+        out[good] = np.abs(0.5 * output - data.target[start:stop]) < TOLERANCE
+        return out, ok
+
+    def _transition(self, params: Params, layered: bool) -> Transition:
+        """One :meth:`_step` from given unit values, for :func:`~rsparity.automaton.reachable`."""
+
+        def step(rows: np.ndarray, units: list[np.ndarray], xs: np.ndarray) -> list[np.ndarray]:
+            some = select(params, rows)
+            size, k = units[0].shape[1], xs.size
+            old = self._pack([np.repeat(u, k, axis=1) for u in units])
+            new = self._zeros(some, size * k)
+            net = self._prepare(some)
+            net["work"] = tuple(np.empty_like(a) for a in old)
+            self._step(net, old, new, np.tile(xs, size), layered)
+            return [u.reshape(rows.size, size, k) for u in self._unpack(new)]
+
+        return step
 
     def states(self, params: Params, data: Dataset) -> np.ndarray:
         """(steps, B, H + 1): hidden units then the output unit, frozen after read-out."""
@@ -213,6 +296,12 @@ class A1(PaperNet):
 
     def _units(self, state: tuple) -> np.ndarray:
         return 0.5 * np.stack([s[0] for s in state], axis=-1)
+
+    def _unpack(self, state: tuple) -> list[np.ndarray]:
+        return list(state)
+
+    def _pack(self, units: list[np.ndarray]) -> tuple:
+        return tuple(units)
 
 
 @register
@@ -284,6 +373,13 @@ class A2(PaperNet):
     def _units(self, state: tuple) -> np.ndarray:
         h, o = state
         return 0.5 * np.concatenate([h[:, 0, :].T, o[0][:, None]], axis=1)
+
+    def _unpack(self, state: tuple) -> list[np.ndarray]:
+        h, o = state
+        return [*h, o]
+
+    def _pack(self, units: list[np.ndarray]) -> tuple:
+        return np.stack(units[:-1]), units[-1]
 
 
 @register

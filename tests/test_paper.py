@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from reference_paper import make_sequences, plain_search, split
 
+from rsparity import paper
 from rsparity.archs import get_architecture
 from rsparity.data import Dataset, PaperDataset, paper_set
 from rsparity.engine import accuracy, open_stream, search
@@ -89,6 +90,67 @@ def test_engine_equals_plain_loop(case):
     assert set(got.weights) == set(want)
     for name, value in want.items():
         assert np.array_equal(got.weights[name][0], np.reshape(value, got.weights[name][0].shape))
+
+
+# 16 sequences per trial reach the automaton path (AUTOMATON_MIN_SEQUENCES)
+# when the engine checks every sequence at once (a chunk above trials x B).
+AUTOMATON_CASES = [
+    ("A1", 1, "layered", "last", 5, 16, 2000, 5, 0.0),
+    ("A1", 1, "sync", "extra", 5, 16, 2000, 2, 0.0),
+    ("A2", 3, "layered", "last", 5, 16, 2000, 3, 0.0),
+    ("A2", 10, "layered", "extra", 5, 16, 2000, 2, 0.0),
+    ("A2noself", 3, "layered", "extra", 5, 16, 2000, 7, 0.0),
+    ("A2", 3, "sync", "extra", 5, 16, 2000, 0, 0.0),
+]
+
+
+@pytest.mark.parametrize("case", AUTOMATON_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_engine_on_the_automaton_path_equals_plain_loop(case):
+    arch, hidden, order, readout, n, b, max_trials, seed, noise = case
+    assert b >= paper.AUTOMATON_MIN_SEQUENCES
+    want_k, _ = plain_search(arch, seed, n, hidden, 100.0, b, max_trials, order, readout, noise)
+    for chunk in (10**6, 1024):
+        got = search(spec_of(case), chunk=chunk)
+        assert got.trials == (max_trials if want_k is None else want_k), chunk
+    assert (want_k is None) == (case == AUTOMATON_CASES[-1])  # one unsolved case, the last
+
+
+VARIANTS = [(o, r) for o in ("layered", "sync") for r in ("last", "extra")]
+
+
+@pytest.mark.parametrize("arch,hidden", [("A1", 1), ("A1", 3), ("A2", 10), ("A2noself", 10)])
+@pytest.mark.parametrize("order,readout", VARIANTS)
+def test_automaton_path_equals_time_loop(arch, hidden, order, readout):
+    """On the paper's ragged +-1 sequences (n = 50: lengths 50-60) the automaton
+    gives exactly the time loop's verdicts, for every trial it covers."""
+    stream = open_stream(SearchSpec(arch, 50, hidden, 100.0, 100, 1, 3, order, readout))
+    params, data, net = stream.params(1, 300), stream.data, stream.arch
+    out, ok = net.automaton_correct(params, data, 0, data.size)
+    want = net.loop_correct(params, data, 0, data.size)
+    assert ok.mean() > 0.5
+    assert np.array_equal(out[ok], want[ok])
+    assert want[ok].any() and not want[ok].all()
+    assert np.array_equal(net.correct(params, data, 0, data.size), want)
+
+
+def test_trials_with_too_many_states_fall_back_to_the_time_loop():
+    """1,024 A2 trials get a cap of 64 states each; many random A2 nets have more."""
+    stream = open_stream(SearchSpec("A2", 50, 10, 100.0, 100, 1, 3))
+    params, data, net = stream.params(1, 1024), stream.data, stream.arch
+    _, ok = net.automaton_correct(params, data, 0, data.size)
+    assert (~ok).sum() > 50
+    want = net.loop_correct(params, data, 0, data.size)
+    assert np.array_equal(net.correct(params, data, 0, data.size), want)
+
+
+def test_noisy_inputs_take_the_time_loop(monkeypatch):
+    stream = open_stream(SearchSpec("A1", 50, 1, 100.0, 100, 1, 3, noise=0.2))
+    net = stream.arch
+    monkeypatch.setattr(net, "automaton_correct", None)  # would raise if called
+    params, data = stream.params(1, 50), stream.data
+    assert np.array_equal(
+        net.correct(params, data, 0, data.size), net.loop_correct(params, data, 0, data.size)
+    )
 
 
 def test_cases_cover_solved_and_unsolved_for_every_arch():
