@@ -43,15 +43,21 @@ def _key(bits: np.ndarray) -> np.ndarray:
 
 
 def reachable(
-    transition: Transition, start: list[np.ndarray], steps: int, cap: int
+    transition: Transition,
+    start: list[np.ndarray],
+    steps: int,
+    cap: int,
+    rounds: int | None = None,
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """States reachable from ``start`` within ``steps`` inputs of -1 / +1, per trial.
 
     ``start``: per unit, the (T,) start values.  Returns (values, delta, ok):
     per-unit state values (T, cap), state 0 the start state; delta (T, cap, 2)
     the index of the next state for input -1 / +1 (0 where never needed); ok
-    (T,) False where a trial has more than ``cap`` states.  New states are
-    appended, so each round's frontier is the slots done..n-1.
+    (T,) False where a trial has more than ``cap`` states, or still finds new
+    ones after ``rounds`` breadth-first rounds (default: ``steps``; a bound on
+    the work spent on trials that do not saturate).  New states are appended,
+    so each round's frontier is the slots done..n-1.
     """
     units, t_all = len(start), start[0].shape[0]
     # (units, trials, slots); one spare slot (index cap) absorbs writes that must go nowhere
@@ -63,8 +69,11 @@ def reachable(
     ok = np.ones(t_all, dtype=bool)
     active = np.arange(t_all)
     slot = np.arange(cap)
-    for _ in range(steps):
+    for depth in range(steps):
         if active.size == 0:
+            break
+        if rounds is not None and depth >= rounds:
+            ok[active] = False
             break
         ta = active.size
         rows = active[:, None]

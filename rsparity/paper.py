@@ -47,11 +47,11 @@ from .data import ORDERS, READOUTS, Dataset, PaperDataset
 TOLERANCE = 0.1
 """A sequence is correct iff |output - target| < TOLERANCE at read-out."""
 AUTOMATON_MIN_SEQUENCES = 16
-"""``correct`` uses the automaton path from this many sequences per trial on."""
-AUTOMATON_STATES = 1 << 16
-"""Reachable states the automaton path holds at once, over all trials of a call:
-each trial may have up to this many / trials of them, clipped to 64..1024 (a
-solver can have ~100); trials with more take the time loop."""
+"""``correct`` scores a single trial on at least this many +-1 sequences as an
+automaton (solvers on the training and held-out sets); many trials at once
+are cheaper in the time loop, where non-saturating trials cost no more."""
+AUTOMATON_CAP = 1024
+"""Most reachable states of a trial on the automaton path (solvers have ~5-100)."""
 CODE_BITS = 5
 """Inputs per automaton table lookup."""
 
@@ -166,10 +166,15 @@ class PaperNet(Architecture):
         return old, history
 
     def correct(self, params: Params, data: Dataset, start: int, stop: int) -> np.ndarray:
-        """Bool (T, stop - start): the automaton path when each trial sees at least
+        """Bool (T, stop - start): the automaton path for one trial on at least
         ``AUTOMATON_MIN_SEQUENCES`` sequences of +-1 inputs, the time loop otherwise."""
         self._check(data)
-        if stop - start < AUTOMATON_MIN_SEQUENCES or not _plus_minus_one(data, start, stop):
+        trials = next(iter(params.values())).shape[0]
+        if (
+            trials != 1
+            or stop - start < AUTOMATON_MIN_SEQUENCES
+            or not _plus_minus_one(data, start, stop)
+        ):
             return self.loop_correct(params, data, start, stop)
         out, ok = self.automaton_correct(params, data, start, stop)
         rest = np.flatnonzero(~ok)
@@ -195,16 +200,20 @@ class PaperNet(Architecture):
         """(correct (T, stop - start), ok (T,)) via :mod:`rsparity.automaton`.
 
         Inputs must be exactly -1 / +1 within each sequence.  Exact where ``ok``;
-        False for trials with too many reachable states (see
-        ``AUTOMATON_STATES``; their rows of ``correct`` are all False).
+        ``ok`` is False for trials with more than ``AUTOMATON_CAP`` reachable
+        states or still finding new ones after a quarter of the longest
+        sequence's steps in rounds (then the time loop is cheaper); their rows of
+        ``correct`` are all False.
         """
         self._check(data)
         trials = next(iter(params.values())).shape[0]
         units = len(self._unpack(self._zeros(params, 1)))
         lengths = data.lengths[start:stop]
         step = self._transition(params, data.order == "layered")
-        cap = min(1024, max(64, AUTOMATON_STATES // max(trials, 1)))
-        values, delta, ok = reachable(step, [np.zeros(trials)] * units, int(lengths.max()), cap)
+        steps = int(lengths.max())
+        values, delta, ok = reachable(
+            step, [np.zeros(trials)] * units, steps, AUTOMATON_CAP, rounds=max(1, steps // 4)
+        )
         out = np.zeros((trials, stop - start), dtype=bool)
         good = np.flatnonzero(ok)
         if good.size == 0:

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference_paper import make_sequences, plain_search, split
+from reference_paper import make_sequences, plain_search, split, trial_correct
 
 from rsparity import paper
 from rsparity.archs import get_architecture
@@ -92,27 +92,37 @@ def test_engine_equals_plain_loop(case):
         assert np.array_equal(got.weights[name][0], np.reshape(value, got.weights[name][0].shape))
 
 
-# 16 sequences per trial reach the automaton path (AUTOMATON_MIN_SEQUENCES)
-# when the engine checks every sequence at once (a chunk above trials x B).
-AUTOMATON_CASES = [
-    ("A1", 1, "layered", "last", 5, 16, 2000, 5, 0.0),
-    ("A1", 1, "sync", "extra", 5, 16, 2000, 2, 0.0),
-    ("A2", 3, "layered", "last", 5, 16, 2000, 3, 0.0),
-    ("A2", 10, "layered", "extra", 5, 16, 2000, 2, 0.0),
-    ("A2noself", 3, "layered", "extra", 5, 16, 2000, 7, 0.0),
-    ("A2", 3, "sync", "extra", 5, 16, 2000, 0, 0.0),
-]
+@pytest.fixture
+def automaton_spy(monkeypatch):
+    """Counts the trials the automaton path covered (ok) in every call."""
+    covered = []
+    real = paper.PaperNet.automaton_correct
+
+    def spy(self, *args):
+        out, ok = real(self, *args)
+        covered.append(int(ok.sum()))
+        return out, ok
+
+    monkeypatch.setattr(paper.PaperNet, "automaton_correct", spy)
+    return covered
 
 
-@pytest.mark.parametrize("case", AUTOMATON_CASES, ids=lambda c: "-".join(map(str, c)))
-def test_engine_on_the_automaton_path_equals_plain_loop(case):
+# A single surviving trial with >= 16 sequences left takes the automaton path
+# (n = 20: lengths 20-24, 32 sequences); both searches hit it on a trial.
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("A2noself", 3, "layered", "extra", 20, 32, 3000, 5, 0.0),
+        ("A2", 3, "layered", "last", 20, 32, 3000, 6, 0.0),
+    ],
+    ids=lambda c: "-".join(map(str, c)),
+)
+def test_engine_on_the_automaton_path_equals_plain_loop(case, automaton_spy):
     arch, hidden, order, readout, n, b, max_trials, seed, noise = case
-    assert b >= paper.AUTOMATON_MIN_SEQUENCES
     want_k, _ = plain_search(arch, seed, n, hidden, 100.0, b, max_trials, order, readout, noise)
-    for chunk in (10**6, 1024):
-        got = search(spec_of(case), chunk=chunk)
-        assert got.trials == (max_trials if want_k is None else want_k), chunk
-    assert (want_k is None) == (case == AUTOMATON_CASES[-1])  # one unsolved case, the last
+    got = search(spec_of(case))
+    assert want_k is not None and got.trials == want_k
+    assert sum(automaton_spy) > 0
 
 
 VARIANTS = [(o, r) for o in ("layered", "sync") for r in ("last", "extra")]
@@ -127,30 +137,45 @@ def test_automaton_path_equals_time_loop(arch, hidden, order, readout):
     params, data, net = stream.params(1, 300), stream.data, stream.arch
     out, ok = net.automaton_correct(params, data, 0, data.size)
     want = net.loop_correct(params, data, 0, data.size)
-    assert ok.mean() > 0.5
+    assert ok.sum() >= 100
     assert np.array_equal(out[ok], want[ok])
     assert want[ok].any() and not want[ok].all()
-    assert np.array_equal(net.correct(params, data, 0, data.size), want)
 
 
-def test_trials_with_too_many_states_fall_back_to_the_time_loop():
-    """1,024 A2 trials get a cap of 64 states each; many random A2 nets have more."""
+def test_single_trials_take_the_automaton_path_or_fall_back(automaton_spy):
+    """``correct`` on one trial: the automaton where it covers the trial, the time
+    loop where it does not (too many states); same verdicts as the loop."""
     stream = open_stream(SearchSpec("A2", 50, 10, 100.0, 100, 1, 3))
-    params, data, net = stream.params(1, 1024), stream.data, stream.arch
-    _, ok = net.automaton_correct(params, data, 0, data.size)
-    assert (~ok).sum() > 50
+    params, data, net = stream.params(1, 60), stream.data, stream.arch
+    for k in range(60):
+        one = {name: v[k : k + 1] for name, v in params.items()}
+        want = net.loop_correct(one, data, 0, data.size)
+        assert np.array_equal(net.correct(one, data, 0, data.size), want)
+    assert len(automaton_spy) == 60
+    assert 0 < sum(automaton_spy) < 60
+    net.correct(params, data, 0, data.size)  # many trials: the time loop
+    assert len(automaton_spy) == 60
+
+
+def test_solver_accuracy_on_held_out_sets_equals_plain_loop(automaton_spy):
+    """The record's accuracies (one trial, 32 and 100 sequences) against the plain loop."""
+    case = ("A2noself", 3, "layered", "extra", 20, 32, 3000, 5, 0.0)
+    arch, hidden, order, readout, n, b, max_trials, seed, _ = case
+    _, w = plain_search(arch, seed, n, hidden, 100.0, b, max_trials, order, readout)
+    got = search(spec_of(case))
+    for data, _ in evaluation_sets(spec_of(case)).values():
+        inputs = [data.x[: data.lengths[i], i] for i in range(data.size)]
+        right = trial_correct(arch, w, hidden, inputs, data.target, order, readout)
+        assert accuracy(got.stream.arch, got.weights, data) == right.mean()
+    assert sum(automaton_spy) >= 2
+
+
+def test_noisy_inputs_take_the_time_loop(automaton_spy):
+    stream = open_stream(SearchSpec("A1", 50, 1, 100.0, 100, 1, 3, noise=0.2))
+    params, data, net = stream.params(1, 1), stream.data, stream.arch
     want = net.loop_correct(params, data, 0, data.size)
     assert np.array_equal(net.correct(params, data, 0, data.size), want)
-
-
-def test_noisy_inputs_take_the_time_loop(monkeypatch):
-    stream = open_stream(SearchSpec("A1", 50, 1, 100.0, 100, 1, 3, noise=0.2))
-    net = stream.arch
-    monkeypatch.setattr(net, "automaton_correct", None)  # would raise if called
-    params, data = stream.params(1, 50), stream.data
-    assert np.array_equal(
-        net.correct(params, data, 0, data.size), net.loop_correct(params, data, 0, data.size)
-    )
+    assert automaton_spy == []
 
 
 def test_cases_cover_solved_and_unsolved_for_every_arch():
