@@ -91,7 +91,7 @@ HEIGHTS = {
     "trials_vs_n": 4.4,
     "trials_ecdf": 4.2,
     "ablation": 3.8,
-    "paper_comparison": 3.6,
+    "paper_comparison": 5.4,
 }
 """Figure heights in inches (width WIDTH); see also hinton_height, trajectories_height."""
 
@@ -731,52 +731,68 @@ def ablation(
 
 
 def paper_comparison(df, path: str | os.PathLike) -> None:
-    """Mean trials to solve per setting, ours (1/p with 95 % CI) beside the paper's.
+    """Mean trials to solve per net and variant, ours (1/p with 95 % CI) beside the paper's.
 
-    ``df`` columns: ``label``, ``expected_trials``, ``expected_lo``,
-    ``expected_hi``, ``paper`` (the paper's mean, NaN if none), ``solves``.
-    Settings with no solve are drawn at their lower bound ``expected_lo``.
+    ``df``: one row per (net, variant), grouped by net in the order given;
+    columns ``net``, ``variant`` (labels), ``expected_trials``, ``expected_lo``,
+    ``expected_hi``, ``solves`` and ``paper`` (the paper's mean for the net, NaN
+    if none).  Each net is a band of rows, one per variant; a variant with no
+    solve is drawn as an arrow at its lower bound ``expected_lo``; the paper's
+    mean is a vertical bar across the band.
     """
+    nets = list(dict.fromkeys(df["net"]))
+    variants = list(dict.fromkeys(df["variant"]))
+    colors = dict(zip(variants, CYCLE, strict=False))
+    band = len(variants) + 1
     with style():
         fig = new_figure(HEIGHTS["paper_comparison"])
         ax = fig.subplots()
-        y = np.arange(len(df))[::-1]
-        hit = df["solves"].to_numpy() > 0
-        mean = df["expected_trials"].to_numpy(float)
-        lo, hi = df["expected_lo"].to_numpy(float), df["expected_hi"].to_numpy(float)
-        ax.errorbar(
-            mean[hit],
-            y[hit],
-            xerr=np.vstack([mean[hit] - lo[hit], hi[hit] - mean[hit]]),
-            fmt="o",
-            color=C["blue"],
-            ms=7,
-            capsize=4,
-            label="ours: mean trials (1/p), 95 % CI",
+        rows = df.assign(
+            y=[
+                -(nets.index(n) * band + variants.index(v))
+                for n, v in zip(df["net"], df["variant"], strict=True)
+            ]
         )
-        if (~hit).any():
-            ax.scatter(
-                lo[~hit],
-                y[~hit],
-                marker=">",
-                s=70,
-                color=C["vermillion"],
-                label="ours: no solve (lower bound)",
+        for variant in variants:
+            part = rows[rows["variant"] == variant]
+            hit = part[part["solves"] > 0]
+            ax.errorbar(
+                hit["expected_trials"],
+                hit["y"],
+                xerr=[
+                    hit["expected_trials"] - hit["expected_lo"],
+                    hit["expected_hi"] - hit["expected_trials"],
+                ],
+                fmt="o",
+                color=colors[variant],
+                ms=6,
+                capsize=3,
+                label=variant,
             )
-        paper = df["paper"].to_numpy(float)
-        known = ~np.isnan(paper)
-        ax.scatter(
-            paper[known],
-            y[known],
-            marker="D",
-            s=60,
-            color=C["orange"],
-            zorder=3,
-            label="paper (1996)",
-        )
+            miss = part[part["solves"] == 0]
+            ax.scatter(miss["expected_lo"], miss["y"], marker=">", s=55, color=colors[variant])
+        for i, net in enumerate(nets):
+            paper = rows.loc[rows["net"] == net, "paper"].iloc[0]
+            if np.isfinite(paper):
+                top, bottom = -i * band + 0.5, -i * band - len(variants) + 0.5
+                ax.plot([paper, paper], [bottom, top], color=C["black"], lw=2.5, zorder=3)
+        ax.plot([], [], color=C["black"], lw=2.5, label="paper (1996)")
+        ax.scatter([], [], marker=">", s=55, color=C["grey"], label="no solve: lower bound")
         ax.set_xscale("log")
         _thousands(ax, "x")
-        ax.set_yticks(y, df["label"])
-        ax.set_xlabel("trials to solve (log scale)")
-        ax.legend(loc="lower right")
+        centers = [-(i * band + (len(variants) - 1) / 2) for i in range(len(nets))]
+        ax.set_yticks(centers, nets)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-(len(nets) * band - 1) + 0.3, 0.7)
+        ax.set_xlabel("mean trials to solve, 1/p with 95 % CI (log scale)")
+        handles, labels = ax.get_legend_handles_labels()
+        first = [labels.index(v) for v in variants]  # variants, then the two keys
+        order = first + [i for i in range(len(labels)) if i not in first]
+        ax.legend(
+            [handles[i] for i in order],
+            [labels[i] for i in order],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+        )
         save(fig, path)

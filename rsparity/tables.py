@@ -104,3 +104,35 @@ def markdown(frame: pd.DataFrame, columns: dict[str, str]) -> str:
             cells.append(fmt_pct(v) if col.endswith("accuracy") else _fmt(v))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+PAPER_KEYS = ("A1", "A1_noise", "A2", "A2noself")
+"""The paper's four reported settings (keys of literature.yaml's ``paper``), in table order."""
+PAPER_VARIANTS = {
+    ("layered", "last"): "layered / last",
+    ("layered", "extra"): "layered / extra",
+    ("sync", "extra"): "sync / extra",
+    ("sync", "last"): "sync / last",
+}
+"""(order, readout) -> label, in table order."""
+
+
+def paper_rows(summary: pd.DataFrame, reported: dict[str, float]) -> pd.DataFrame:
+    """The paper study's summary with ``key``, ``net``, ``variant``, ``paper`` and
+    ``paper_inside`` (the paper's mean within our 95 % CI), sorted by net then variant."""
+    rows = summary.copy()
+    rows["key"] = rows["arch"] + rows["noise"].gt(0).map({True: "_noise", False: ""})
+    rows["net"] = [
+        f"{arch}, H = {hidden}" + (f", input noise +-{noise:g}" if noise > 0 else "")
+        for arch, hidden, noise in zip(rows["arch"], rows["hidden"], rows["noise"], strict=True)
+    ]
+    pairs = list(zip(rows["order"], rows["readout"], strict=True))
+    rows["variant"] = [PAPER_VARIANTS[p] for p in pairs]
+    rows["paper"] = rows["key"].map(reported).astype(float)
+    rows["paper_inside"] = (rows["expected_lo"] <= rows["paper"]) & (
+        rows["paper"] <= rows["expected_hi"]
+    )
+    rank = {k: i for i, k in enumerate(PAPER_KEYS)}
+    vrank = {v: i for i, v in enumerate(PAPER_VARIANTS.values())}
+    order = rows["key"].map(rank) * len(vrank) + rows["variant"].map(vrank)
+    return rows.iloc[order.argsort(kind="stable")].reset_index(drop=True)

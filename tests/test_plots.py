@@ -61,12 +61,27 @@ def _frames():
             "solves": [10, 60, 3, 0, 40, 60, 0, 0],
         }
     )
-    return by_n, ecdf, ablation
+    paper = pd.DataFrame(
+        [
+            {
+                "net": net,
+                "variant": variant,
+                "expected_trials": mean,
+                "expected_lo": mean / 1.5,
+                "expected_hi": mean * 1.5 if solves else np.inf,
+                "solves": solves,
+                "paper": reported,
+            }
+            for net, reported in (("A1", 2906.0), ("A2", 2797.0), ("mine", np.nan))
+            for variant, mean, solves in (("layered", 3000.0, 30), ("sync", 5e5, 0))
+        ]
+    )
+    return by_n, ecdf, ablation, paper
 
 
 def _figures(trace, outcome):
     """(name, render(path), expected (rows, columns)) for every figure function."""
-    by_n, ecdf, abl = _frames()
+    by_n, ecdf, abl, paper = _frames()
     w = _weights(outcome)
     states, bits, correct = _trajectory_args(outcome)
     px = plots.pixel_size
@@ -82,6 +97,7 @@ def _figures(trace, outcome):
         ("trials_vs_n", lambda p: plots.trials_vs_n(by_n, p, expected=1e4), px(4.4)),
         ("trials_ecdf", lambda p: plots.trials_ecdf(ecdf, p), px(4.2)),
         ("ablation", lambda p: plots.ablation(abl, p, reference=8e-5), px(3.8)),
+        ("paper_comparison", lambda p: plots.paper_comparison(paper, p), px(5.4)),
     ]
 
 

@@ -2,9 +2,11 @@
 
 import math
 
+import pandas as pd
 import pytest
 
 from rsparity.stats import poisson_interval, solver_fraction
+from rsparity.tables import paper_rows
 
 # Exact 95 % limits for a Poisson mean, from published tables (Garwood 1936;
 # e.g. Ulm 1990, Am J Epidemiol 131:373).
@@ -39,3 +41,35 @@ def test_no_solve_gives_upper_bound_only():
     got = solver_fraction([10**6] * 3, [False] * 3)
     assert got["p"] == 0 and got["p_lo"] == 0 and got["expected_trials"] == math.inf
     assert got["p_hi"] == pytest.approx(3.689 / 3e6, rel=1e-3)
+
+
+def test_paper_rows_label_sort_and_compare_with_the_paper():
+    """Rows come back net-major in the paper's order, variants in table order, and
+    the paper's mean is flagged inside/outside our CI (a no-solve row has hi = inf)."""
+    rows = []
+    for arch, noise in (("A2noself", 0.0), ("A1", 0.2), ("A1", 0.0)):
+        for order, readout in (("sync", "last"), ("layered", "last")):
+            lo, hi = (300.0, math.inf) if order == "sync" else (200.0, 400.0)
+            rows.append(
+                {
+                    "arch": arch,
+                    "hidden": 1,
+                    "noise": noise,
+                    "order": order,
+                    "readout": readout,
+                    "expected_lo": lo,
+                    "expected_hi": hi,
+                }
+            )
+    reported = {"A1": 2906, "A1_noise": 41400, "A2noself": 250}
+    out = paper_rows(pd.DataFrame(rows), reported)
+    assert out["key"].tolist() == ["A1"] * 2 + ["A1_noise"] * 2 + ["A2noself"] * 2
+    assert out["variant"].tolist() == ["layered / last", "sync / last"] * 3
+    assert out["net"].tolist()[::2] == [
+        "A1, H = 1",
+        "A1, H = 1, input noise +-0.2",
+        "A2noself, H = 1",
+    ]
+    assert out["paper"].tolist() == [2906, 2906, 41400, 41400, 250, 250]
+    # 2906 and 41400 lie above 200-400 and inside [300, inf); 250 the other way round
+    assert out["paper_inside"].tolist() == [False, True, False, True, True, False]

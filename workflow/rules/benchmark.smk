@@ -16,3 +16,18 @@ rule engine_benchmark:
         seconds=config.get("benchmark_seconds", 2.0),
     shell:
         "python {input.script} --seconds {params.seconds} --json {output} > {log} 2>&1"
+
+
+# What the searches cost on this machine (Snakemake's per-job benchmark files).
+rule search_cost:
+    input:
+        unpack(lambda wildcards: {s: search_benchmarks(s) for s in STUDIES}),
+    output:
+        "results/benchmark/search_cost.json",
+    log:
+        "logs/benchmark/search_cost.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/search_cost.py"

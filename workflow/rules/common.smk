@@ -86,3 +86,11 @@ def study_inputs(wildcards):
 def headline_path(root):
     """The headline search's path under ``root`` (results/search, results/trace)."""
     return STUDY_RESULTS["headline"][0].replace("results/search", root, 1)
+
+
+def search_benchmarks(study):
+    """Snakemake's benchmark file of every search of ``study``."""
+    return [
+        path.replace("results/search", "logs/search", 1).replace(".json", ".benchmark.tsv")
+        for path in STUDY_RESULTS[study]
+    ]

@@ -10,6 +10,7 @@ rule readme:
         markdown=expand("results/tables/{study}.md", study=STUDIES),
         headline=lambda wildcards: STUDY_RESULTS["headline"][0],
         benchmark="results/benchmark/engine_speed.json",
+        cost="results/benchmark/search_cost.json",
         figures=FIGURES,
         trace=headline_path("results/trace"),
     output:

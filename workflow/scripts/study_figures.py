@@ -4,6 +4,7 @@ import pandas as pd
 import yaml
 
 from rsparity import plots
+from rsparity.tables import paper_rows
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
@@ -22,11 +23,6 @@ for panel, x in (("hidden", "hidden"), ("weight_scale", "weight_scale"), ("nodia
 plots.ablation(pd.concat(panels, ignore_index=True), ablation)
 
 reported = yaml.safe_load(open(snakemake.input.literature))["paper"]
-ours = pd.read_csv(snakemake.input.paper)
-ours["key"] = ours["arch"] + ours["noise"].gt(0).map({True: "_noise", False: ""})
-ours["label"] = ours["arch"] + ", H=" + ours["hidden"].astype(str)
-ours.loc[ours["noise"] > 0, "label"] += ", noise " + ours["noise"].astype(str)
-ours["paper"] = ours["key"].map(reported)
-plots.paper_comparison(ours, paper)
+plots.paper_comparison(paper_rows(pd.read_csv(snakemake.input.paper), reported), paper)
 with open(snakemake.log[0], "w") as log:
-    print("3 study figures", file=log)
+    print("4 study figures", file=log)
