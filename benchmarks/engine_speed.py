@@ -5,8 +5,8 @@ numpy over the training sequences, every sequence scored - the reference's
 style) and the engine run on the same seed's trial stream; both must agree on
 every trial they both scored.  Prints trials/s and the ratio; ``--json PATH``
 also writes the table with a machine description (the workflow's benchmark
-rule uses that).  The paper protocol's nets (A1 with 1 hidden unit, A2 with
-10; n = 500, i.e. lengths 500-600, 100 sequences, weights in [-100, 100]) are
+rule uses that).  The paper protocol's nets (A1 with 1 hidden unit, A2 and
+A2noself with 10; n = 500, i.e. lengths 500-600, 100 sequences, weights in [-100, 100]) are
 measured the same way against tests/reference_paper.py and reported
 separately (``paper_rows`` in the JSON).
 
@@ -35,9 +35,13 @@ from rsparity.spec import SearchSpec  # noqa: E402
 
 CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
 """(N, B, seed): each seed's first solver comes late (26,115 / 35,233 / 33,933 trials)."""
-PAPER_CASES = [("A1", 1, "layered", "last", 1), ("A2", 10, "layered", "last", 1)]
+PAPER_CASES = [
+    ("A1", 1, "layered", "last", 1),
+    ("A2", 10, "layered", "last", 1),
+    ("A2noself", 10, "layered", "last", 1),
+]
 """(arch, hidden, order, readout, seed) at the paper's n = 500, B = 100, r = 100: first
-solvers at trials 23,742 and 3,335."""
+solvers at trials 23,742, 3,335 and 177."""
 
 
 def baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, int, int | None]:
