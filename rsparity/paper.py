@@ -33,7 +33,10 @@ scalar (checked on this project's AVX-512 machine; ``math.tanh`` differs in the
 last bit, so plain re-implementations must use ``np.tanh``).  After a
 sequence's read-out step its state is frozen (``np.copyto(..., where=...)``),
 so sequences of different lengths share arrays and each sequence's output is
-read at its own length.
+read at its own length.  A single trial scored on many +-1 sequences (a solver
+on its training and held-out sets) runs as the finite automaton of its
+reachable states instead (:mod:`rsparity.automaton`): the states are computed
+by the same ``_step``, so the verdicts are the time loop's, bit for bit.
 """
 
 from __future__ import annotations
@@ -137,14 +140,14 @@ class PaperNet(Architecture):
     def _check(self, data: Dataset) -> None:
         if not isinstance(data, PaperDataset):
             raise TypeError(f"arch {self.name!r} needs a PaperDataset (see rsparity.protocols)")
+        if data.order not in ORDERS or data.readout not in READOUTS:
+            raise ValueError(f"unknown order/readout {data.order!r}/{data.readout!r}")
 
     def _group(self, params: Params, count: int) -> int:
         return max(1, self.max_elements // (self._width(params) * count))
 
     def _run(self, params: Params, data: Dataset, start: int, stop: int, keep: bool):
         self._check(data)
-        if data.order not in ORDERS or data.readout not in READOUTS:
-            raise ValueError(f"unknown order/readout {data.order!r}/{data.readout!r}")
         layered = data.order == "layered"
         x = data.x[:, start:stop]
         ends = data.lengths[start:stop] + (1 if data.readout == "extra" else 0)

@@ -520,3 +520,14 @@ def test_cli_paper_search_writes_record(tmp_path):
     assert rec["weights"]["w_self"] == [0.0] * 10
     spec = SearchSpec("A2noself", 50, 10, 100.0, 20, 200_000, 3, "layered", "extra")
     assert rec["trials"] == search(spec).trials
+
+
+def test_unknown_order_or_readout_is_refused_on_both_paths():
+    data = paper_set(np.random.default_rng(0), 20, 32)
+    params = open_stream(SearchSpec("A1", 20, 1, 100.0, 32, 1, 0)).params(1, 2)
+    one = {k: v[:1] for k, v in params.items()}
+    for order, readout in (("diag", "last"), ("sync", "late")):
+        bad = PaperDataset(data.x, data.lengths, data.target, order, readout)
+        for p in (params, one):  # the time loop, and the automaton path
+            with pytest.raises(ValueError, match="unknown order/readout"):
+                get_architecture("A1").correct(p, bad, 0, bad.size)
