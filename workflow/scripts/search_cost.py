@@ -4,9 +4,9 @@ Reads Snakemake's benchmark files (column ``s``); a search shared by several
 studies counts in each of them and once in the total.
 """
 
-import json
-
 import pandas as pd
+
+from rsparity.record import write_json
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 
@@ -21,8 +21,6 @@ studies = {
     for name, paths in snakemake.input.items()
 }
 total = {"jobs": len(cost), "seconds": sum(cost.values())}
-with open(snakemake.output[0], "w") as fh:
-    json.dump({"total": total, "studies": studies}, fh, indent=1)
-    fh.write("\n")
+write_json({"total": total, "studies": studies}, snakemake.output[0])
 with open(snakemake.log[0], "w") as log:
     print(f"{total['jobs']} searches, {total['seconds']:.0f} s", file=log)
