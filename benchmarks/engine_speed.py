@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from reference_impl import trial_correct  # noqa: E402
 from reference_paper import trial_correct as paper_trial_correct  # noqa: E402
 
-from rsparity.engine import DEFAULT_BLOCK, DEFAULT_CHUNK, open_stream, scan_block, search  # noqa: E402
+from rsparity.engine import SEARCH_BLOCK, SEARCH_CHUNK_PAIRS, open_stream, scan_block, search  # noqa: E402
 from rsparity.spec import SearchSpec  # noqa: E402
 
 CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
@@ -77,11 +77,11 @@ def paper_baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, np.nda
 def engine_rate(spec: SearchSpec, seconds: float) -> float:
     """Engine scanning whole blocks for about ``seconds`` (trials/s, one core)."""
     stream = open_stream(spec)
-    scan_block(stream, 1, 1024, DEFAULT_CHUNK)  # warm-up
+    scan_block(stream, 1, 1024, SEARCH_CHUNK_PAIRS)  # warm-up
     start, first = time.perf_counter(), 1
     while time.perf_counter() - start < seconds:
-        scan_block(stream, first, DEFAULT_BLOCK, DEFAULT_CHUNK)
-        first += DEFAULT_BLOCK
+        scan_block(stream, first, SEARCH_BLOCK, SEARCH_CHUNK_PAIRS)
+        first += SEARCH_BLOCK
     return (first - 1) / (time.perf_counter() - start)
 
 

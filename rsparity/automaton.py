@@ -23,6 +23,8 @@ Transition = Callable[[np.ndarray, list[np.ndarray], np.ndarray], list[np.ndarra
 (T,), per-unit values (T, S) and inputs ``xs`` (K,), the next per-unit values
 (T, S, K)."""
 
+CODE_BITS = 5
+"""Inputs consumed per table lookup in :func:`final_states` (a 2^5-entry row per state)."""
 INPUTS = np.array([-1.0, 1.0])
 """Symbol 0 is input -1, symbol 1 is input +1."""
 

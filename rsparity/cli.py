@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import NoReturn
 
-from .archs import allowed_names
 from .engine import search
 from .errors import InputError
+from .nets import allowed_names
 from .protocols import evaluation_sets
 from .record import build_record, check_writable, write_json
 from .spec import DEFAULTS, SearchSpec

@@ -21,15 +21,16 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from .archs import Architecture, Params, get_architecture, select
 from .data import Dataset
+from .nets import Architecture, Params, get_architecture, select
 from .protocols import training_set
 from .spec import SearchSpec
 
-DEFAULT_BLOCK = 16384
-"""Largest block of trials drawn at once; blocks start at FIRST_BLOCK and double."""
-FIRST_BLOCK = 1024
-DEFAULT_CHUNK = 1024
+SEARCH_BLOCK = 16384
+"""Largest block of trials drawn at once; blocks start at SEARCH_FIRST_BLOCK and double."""
+SEARCH_FIRST_BLOCK = 1024
+"""The first block: a search that solves early draws no more than this."""
+SEARCH_CHUNK_PAIRS = 1024
 """Trial-sequence pairs evaluated per numpy pass (sets the chunk of sequences)."""
 
 
@@ -119,7 +120,7 @@ def _worker_scan(first: int, count: int, chunk: int) -> int | None:
 
 def _blocks(max_trials: int, block: int):
     """(first, count) of successive blocks, doubling up to ``block``: short searches stay short."""
-    first, size = 1, min(FIRST_BLOCK, block)
+    first, size = 1, min(SEARCH_FIRST_BLOCK, block)
     while first <= max_trials:
         count = min(size, max_trials - first + 1)
         yield first, count
@@ -129,8 +130,8 @@ def _blocks(max_trials: int, block: int):
 
 def search(
     spec: SearchSpec,
-    block: int = DEFAULT_BLOCK,
-    chunk: int = DEFAULT_CHUNK,
+    block: int = SEARCH_BLOCK,
+    chunk: int = SEARCH_CHUNK_PAIRS,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> SearchOutcome:

@@ -10,9 +10,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .archs import ARCHITECTURES, get_architecture
 from .data import ORDERS, READOUTS, check_sample_size
 from .errors import InputError
+from .nets import ARCHITECTURES, get_architecture
 
 DEFAULTS: dict[str, Any] = {
     "arch": "full",

@@ -8,17 +8,15 @@ whole training set, in blocks of trials with bounded memory.  The solver is
 found by the same criterion (every sequence correct), so ``trace["trials"]``
 equals ``search(spec).trials``.
 
-Scoring is exact.  The generic path calls ``arch.correct`` in chunks of
-sequences and works for every architecture.  For ``full`` and ``nodiag`` on +-1
-inputs (:func:`automaton_applies`) a faster exact path is used: with r = 30 most
-trials saturate, and the hidden states a trial can reach within N steps form a
-small set (at most 64 states for 84 % of the headline run's trials), which
-:mod:`rsparity.automaton` enumerates with the architecture's own arithmetic
-(same operations in the same order, so bit-identical values) and runs every
-training sequence through, ``CODE_BITS`` input bits per table lookup.  Trials
-with more than ``STATE_CAP`` reachable states fall back to the generic path.
-Both paths give identical counts (tested); the headline run (10,253 trials x
-2,048 sequences) traces in about 6 s instead of about 18 s on one core.
+Scoring is exact.  Blocks of trials are scored by ``arch.correct`` in chunks
+of sequences (the time loop), or - on +-1 inputs with at least
+``TRACE_AUTOMATON_MIN_SEQUENCES`` training sequences - by the net's automaton
+(:meth:`~rsparity.nets.base.Architecture.automaton_correct`): with r = 30 most
+trials saturate, and the states a trial can reach form a small set (at most 64
+states for 84 % of the headline run's trials).  Trials with more than
+``TRACE_STATE_CAP`` states fall back to the time loop.  Both give identical
+counts (tested); the headline run (10,253 trials x 2,048 sequences) traces in
+about 6 s instead of about 18 s on one core.
 
 Trace dict (JSON-ready; :func:`write_trace` / :func:`read_trace`)::
 
@@ -53,42 +51,38 @@ from typing import Any
 
 import numpy as np
 
-from .archs import FullTanh, NoDiagTanh, Params, select
-from .automaton import final_states, reachable
-from .data import Dataset
 from .engine import Stream, open_stream
+from .nets import Params, select
 from .record import write_text
 from .spec import SearchSpec
 
 SCHEMA = "rsparity-trace/1"
 DEFAULT_EVERY = 10
 """Subsample: trial 1 and every 10th trial."""
-DEFAULT_BLOCK = 1024
-"""Trials scored per block (bounds memory with ``chunk``)."""
-DEFAULT_CHUNK = 1 << 15
-"""Trial-sequence pairs per numpy pass of the generic path (cache-sized)."""
-GENERIC_SEQUENCES = 256
-"""Sequences per numpy pass of the generic path."""
-STATE_CAP = 64
-"""Largest reachable-state set the automaton path handles per trial."""
-CODE_BITS = 5
-"""Input bits consumed per automaton table lookup."""
-AUTOMATON_MIN_SEQUENCES = 512
+TRACE_BLOCK = 1024
+"""Trials scored per block (bounds memory with the chunks below)."""
+TRACE_CHUNK_PAIRS = 1 << 15
+"""Trial-sequence pairs per numpy pass of the time loop (cache-sized)."""
+TRACE_LOOP_SEQUENCES = 256
+"""Sequences per numpy pass of the time loop."""
+TRACE_STATE_CAP = 64
+"""Largest reachable-state set the automaton path handles per trial in a trace block."""
+TRACE_AUTOMATON_MIN_SEQUENCES = 512
 """Method "auto" uses the automaton path from this many training sequences on."""
-AUTOMATON_CHUNK = 1 << 21
-"""Trial-sequence pairs per pass of the automaton path."""
+TRACE_AUTOMATON_PAIRS = 1 << 21
+"""Trial-sequence pairs run through the automaton's tables at once."""
 
 # --------------------------------------------------------------------------- scoring
 
 
-def generic_counts(stream: Stream, params: Params, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
+def loop_counts(stream: Stream, params: Params, chunk: int = TRACE_CHUNK_PAIRS) -> np.ndarray:
     """Number of training sequences each trial of ``params`` gets right, via ``arch.correct``."""
     data = stream.data
     trials = next(iter(params.values())).shape[0]
     counts = np.zeros(trials, dtype=np.int64)
     if trials == 0:
         return counts
-    step_b = min(data.size, GENERIC_SEQUENCES)
+    step_b = min(data.size, TRACE_LOOP_SEQUENCES)
     step_t = max(1, min(trials, chunk // step_b))
     for t0 in range(0, trials, step_t):
         part = select(params, slice(t0, t0 + step_t))
@@ -98,100 +92,41 @@ def generic_counts(stream: Stream, params: Params, chunk: int = DEFAULT_CHUNK) -
     return counts
 
 
-def _transitions(params: Params, states: list[np.ndarray], xs: np.ndarray) -> list[np.ndarray]:
-    """Next hidden state of each state for each input of ``xs``: per unit (T, S, K).
-
-    The operations and their order are those of ``FullTanh._run``, so the values
-    are bit-identical to the ones the architecture computes.
-    """
-    hidden = len(states)
-    w_hh, w_xh, b_h = params["W_hh"], params["W_xh"], params["b_h"]
-    out = []
-    for i in range(hidden):
-        a = states[0][:, :, None] * w_hh[:, 0, i][:, None, None]
-        for j in range(1, hidden):
-            a += states[j][:, :, None] * w_hh[:, j, i][:, None, None]
-        a = a + xs * w_xh[:, i][:, None, None]
-        a += b_h[:, i][:, None, None]
-        np.tanh(a, out=a)
-        out.append(a)
-    return out
-
-
-def _automaton_counts(params: Params, data: Dataset, cap: int, code_bits: int, chunk: int):
-    """(counts, ok): exact counts for trials with at most ``cap`` reachable states.
-
-    ``chunk`` bounds the trial-sequence pairs held at once.
-    """
-    t_all, hidden = params["W_xh"].shape
-    counts = np.zeros(t_all, dtype=np.int64)
-    values, delta, ok = reachable(
-        lambda rows, units, xs: _transitions(select(params, rows), units, xs),
-        [np.zeros(t_all)] * hidden,
-        data.max_length,
-        cap,
-    )
-    good = np.flatnonzero(ok)
-    if good.size == 0:
-        return counts, ok
-    values = [v[good] for v in values]
-    # readout sign per state, same operations as FullTanh.correct
-    w_hy, b_y = params["W_hy"][good], params["b_y"][good]
-    z = values[0] * w_hy[:, 0:1]
-    for j in range(1, len(values)):
-        z += values[j] * w_hy[:, j : j + 1]
-    z += b_y
-    sign = np.sign(z)
-    rows = max(1, min(data.size, chunk // good.size))
-    for lo in range(0, data.size, rows):
-        hi = min(lo + rows, data.size)
-        final = final_states(delta[good], data.x[:, lo:hi], data.lengths[lo:hi], code_bits)
-        right = np.take_along_axis(sign, final, axis=1) == data.target[lo:hi]
-        counts[good] += right.sum(axis=1)
-    return counts, ok
-
-
-def automaton_applies(stream: Stream) -> bool:
-    """Whether the automaton path is exact for this stream.
-
-    It re-implements the forward pass of ``full`` / ``nodiag`` (exact classes, not
-    subclasses, which may change it) on inputs of exactly +-1, all of one length.
-    """
-    data = stream.data
-    return (
-        type(stream.arch) in (FullTanh, NoDiagTanh)
-        and type(data) is Dataset
-        and data.uniform_length
-        and bool(np.all(np.abs(data.x) == 1.0))
-    )
-
-
 def correct_counts(
     stream: Stream,
     first: int,
     count: int,
-    chunk: int = DEFAULT_CHUNK,
+    chunk: int = TRACE_CHUNK_PAIRS,
     method: str = "auto",
 ) -> np.ndarray:
     """Number of training sequences right, for trials first..first+count-1: int64 (count,).
 
-    ``method``: "generic" (``arch.correct``), "automaton" (the exact finite-automaton
-    path where it applies, generic for the rest) or "auto" (automaton when the
-    training set has at least ``AUTOMATON_MIN_SEQUENCES`` sequences).
+    ``method``: "loop" (``arch.correct``), "automaton" (the automaton where it
+    applies, the loop for the rest) or "auto" (automaton when the training set
+    has at least ``TRACE_AUTOMATON_MIN_SEQUENCES`` sequences).
     """
-    if method not in ("auto", "generic", "automaton"):
-        raise ValueError(f"method must be 'auto', 'generic' or 'automaton', got {method!r}")
+    if method not in ("auto", "loop", "automaton"):
+        raise ValueError(f"method must be 'auto', 'loop' or 'automaton', got {method!r}")
     params = stream.params(first, count)
-    data = stream.data
-    applies = automaton_applies(stream)
+    data, arch = stream.data, stream.arch
+    applies = arch.automaton_applies(data)
     if method == "auto":
-        applies = applies and data.size >= AUTOMATON_MIN_SEQUENCES
-    if method == "generic" or not applies:
-        return generic_counts(stream, params, chunk)
-    counts, ok = _automaton_counts(params, data, STATE_CAP, CODE_BITS, AUTOMATON_CHUNK)
+        applies = applies and data.size >= TRACE_AUTOMATON_MIN_SEQUENCES
+    if method == "loop" or not applies:
+        return loop_counts(stream, params, chunk)
+    right, ok = arch.automaton_correct(
+        params,
+        data,
+        0,
+        data.size,
+        cap=TRACE_STATE_CAP,
+        rounds=data.max_length,
+        chunk=TRACE_AUTOMATON_PAIRS,
+    )
+    counts = right.sum(axis=1)
     rest = np.flatnonzero(~ok)
     if rest.size:
-        counts[rest] = generic_counts(stream, select(params, rest), chunk)
+        counts[rest] = loop_counts(stream, select(params, rest), chunk)
     return counts
 
 
@@ -201,8 +136,8 @@ def correct_counts(
 def trace_search(
     spec: SearchSpec,
     every: int = DEFAULT_EVERY,
-    block: int = DEFAULT_BLOCK,
-    chunk: int = DEFAULT_CHUNK,
+    block: int = TRACE_BLOCK,
+    chunk: int = TRACE_CHUNK_PAIRS,
     method: str = "auto",
 ) -> dict[str, Any]:
     """Score every trial of the search up to its first solver: the trace dict (see module)."""

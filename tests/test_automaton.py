@@ -12,9 +12,9 @@ automaton never drifts.  The readout is sign(h1 + h2 + 1) = p.
 import numpy as np
 import pytest
 
-from rsparity.archs import get_architecture
 from rsparity.data import heldout_set, long_heldout_set, reference_training_set
 from rsparity.engine import accuracy
+from rsparity.nets import get_architecture
 
 K = 25.0
 AUTOMATON = {

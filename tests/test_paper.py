@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from reference_paper import make_sequences, plain_search, split, trial_correct
 
-from rsparity import paper
-from rsparity.archs import get_architecture
 from rsparity.data import Dataset, PaperDataset, paper_set
 from rsparity.engine import accuracy, open_stream, search
 from rsparity.errors import InputError
+from rsparity.nets import base as nets_base
+from rsparity.nets import get_architecture
 from rsparity.protocols import evaluation_sets
 from rsparity.spec import SearchSpec
 
@@ -96,14 +96,14 @@ def test_engine_equals_plain_loop(case):
 def automaton_spy(monkeypatch):
     """Counts the trials the automaton path covered (ok) in every call."""
     covered = []
-    real = paper.PaperNet.automaton_correct
+    real = nets_base.Architecture.automaton_correct
 
     def spy(self, *args):
         out, ok = real(self, *args)
         covered.append(int(ok.sum()))
         return out, ok
 
-    monkeypatch.setattr(paper.PaperNet, "automaton_correct", spy)
+    monkeypatch.setattr(nets_base.Architecture, "automaton_correct", spy)
     return covered
 
 

@@ -4,12 +4,10 @@ import numpy as np
 import pytest
 from reference_impl import trial_correct
 
-from rsparity.archs import ARCHITECTURES
 from rsparity.engine import open_stream, search
 from rsparity.spec import SearchSpec
 from rsparity.trace import (
     SCHEMA,
-    automaton_applies,
     best_so_far,
     correct_counts,
     read_trace,
@@ -46,7 +44,7 @@ def _check_shape(trace, spec):
 
 
 @pytest.mark.parametrize("spec", SMALL, ids=lambda s: f"seed{s.seed}")
-@pytest.mark.parametrize("method", ["generic", "automaton"])
+@pytest.mark.parametrize("method", ["loop", "automaton"])
 def test_solve_index_equals_engine(spec, method):
     trace = trace_search(spec, every=7, method=method)
     got = search(spec)
@@ -99,10 +97,10 @@ SPECS = [
 @pytest.mark.parametrize(
     "spec", SPECS, ids=lambda s: f"{s.arch}-n{s.n}-h{s.hidden}-r{s.weight_scale}"
 )
-def test_automaton_path_equals_generic(spec):
+def test_automaton_path_equals_time_loop(spec):
     stream = open_stream(spec)
     fast = correct_counts(stream, 1, 600, method="automaton")
-    slow = correct_counts(stream, 1, 600, method="generic")
+    slow = correct_counts(stream, 1, 600, method="loop")
     assert np.array_equal(fast, slow)
 
 
@@ -123,15 +121,25 @@ def test_write_read_roundtrip(tmp_path):
         read_trace(path)
 
 
-@pytest.mark.skipif("A1" not in ARCHITECTURES, reason="paper architectures not registered")
+@pytest.mark.parametrize("noise", [0.0, 0.2])
 @pytest.mark.parametrize("seed", [3, 4])
-def test_other_architectures_use_the_generic_path(seed):
-    """The automaton path re-implements only full/nodiag on +-1 inputs."""
+def test_paper_nets_trace_on_both_paths(seed, noise):
+    """The automaton serves the paper nets too, except on noisy inputs (not +-1)."""
     spec = SearchSpec(
-        arch="A1", n=3, hidden=1, weight_scale=100.0, sample_size=8, max_trials=5000, seed=seed
+        arch="A1",
+        n=3,
+        hidden=1,
+        weight_scale=100.0,
+        sample_size=8,
+        max_trials=5000,
+        seed=seed,
+        noise=noise,
     )
-    assert not automaton_applies(open_stream(spec))
-    trace = trace_search(spec, method="automaton")
+    stream = open_stream(spec)
+    assert stream.arch.automaton_applies(stream.data) == (noise == 0)
     got = search(spec)
-    assert trace["solved"] == got.solved and trace["trials"] == got.trials
-    _check_shape(trace, spec)
+    for method in ("loop", "automaton"):
+        trace = trace_search(spec, method=method)
+        assert trace["solved"] == got.solved and trace["trials"] == got.trials
+        _check_shape(trace, spec)
+    assert _strip(trace_search(spec, method="loop")) == _strip(trace)

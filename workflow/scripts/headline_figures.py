@@ -5,8 +5,8 @@ import json
 import numpy as np
 
 from rsparity import plots
-from rsparity.archs import get_architecture
 from rsparity.data import HELDOUT_SEED_OFFSET, Dataset, random_sequences
+from rsparity.nets import get_architecture
 from rsparity.trace import read_trace
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
