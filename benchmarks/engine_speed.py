@@ -118,7 +118,17 @@ def timings(spec: SearchSpec, base: float, fast: float) -> dict:
 def measure_paper(seconds: float) -> list[dict]:
     rows = []
     for arch, hidden, order, readout, seed in PAPER_CASES:
-        spec = SearchSpec(arch, 500, hidden, 100.0, 100, 10**9, seed, order, readout)
+        spec = SearchSpec(
+            arch=arch,
+            n=500,
+            hidden=hidden,
+            weight_scale=100.0,
+            sample_size=100,
+            max_trials=10**9,
+            seed=seed,
+            order=order,
+            readout=readout,
+        )
         base, verdicts = paper_baseline_rate(spec, seconds)
         stream = open_stream(spec)
         k = verdicts.size
@@ -126,7 +136,17 @@ def measure_paper(seconds: float) -> list[dict]:
         if not np.array_equal(engine.all(axis=1), verdicts):
             raise SystemExit(f"engine and baseline disagree on {arch} trials 1..{k}")
         fast = engine_rate(spec, seconds)
-        solve_spec = SearchSpec(arch, 500, hidden, 100.0, 100, 200_000, seed, order, readout)
+        solve_spec = SearchSpec(
+            arch=arch,
+            n=500,
+            hidden=hidden,
+            weight_scale=100.0,
+            sample_size=100,
+            max_trials=200_000,
+            seed=seed,
+            order=order,
+            readout=readout,
+        )
         rows.append(
             {
                 "arch": arch,

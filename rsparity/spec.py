@@ -52,7 +52,7 @@ def _check_int(name: str, value: Any, minimum: int) -> None:
         raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SearchSpec:
     """One random search: architecture, data and weight-range settings, seed.
 

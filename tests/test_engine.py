@@ -11,37 +11,54 @@ from rsparity.spec import SearchSpec
 # Small B makes spurious "solvers" common, so these cases exercise every
 # architecture and hidden size within a few thousand trials.
 CASES = [
-    # arch, n, hidden, weight_scale, sample_size, max_trials, seed
-    ("full", 6, 1, 30.0, 16, 4000, 0),
-    ("full", 8, 2, 30.0, 32, 4000, 1),
-    ("full", 10, 2, 30.0, 64, 6000, 2),
-    ("full", 12, 3, 10.0, 24, 6000, 3),
-    ("full", 7, 2, 3.0, 12, 3000, 4),
-    ("nodiag", 6, 2, 30.0, 12, 6000, 5),
-    ("nodiag", 8, 3, 30.0, 12, 6000, 6),
-    ("nodiag", 5, 1, 30.0, 8, 3000, 7),
-    ("full", 20, 2, 30.0, 3, 50, 8),
+    SearchSpec(
+        arch="full", n=6, hidden=1, weight_scale=30.0, sample_size=16, max_trials=4000, seed=0
+    ),
+    SearchSpec(
+        arch="full", n=8, hidden=2, weight_scale=30.0, sample_size=32, max_trials=4000, seed=1
+    ),
+    SearchSpec(
+        arch="full", n=10, hidden=2, weight_scale=30.0, sample_size=64, max_trials=6000, seed=2
+    ),
+    SearchSpec(
+        arch="full", n=12, hidden=3, weight_scale=10.0, sample_size=24, max_trials=6000, seed=3
+    ),
+    SearchSpec(
+        arch="full", n=7, hidden=2, weight_scale=3.0, sample_size=12, max_trials=3000, seed=4
+    ),
+    SearchSpec(
+        arch="nodiag", n=6, hidden=2, weight_scale=30.0, sample_size=12, max_trials=6000, seed=5
+    ),
+    SearchSpec(
+        arch="nodiag", n=8, hidden=3, weight_scale=30.0, sample_size=12, max_trials=6000, seed=6
+    ),
+    SearchSpec(
+        arch="nodiag", n=5, hidden=1, weight_scale=30.0, sample_size=8, max_trials=3000, seed=7
+    ),
+    SearchSpec(
+        arch="full", n=20, hidden=2, weight_scale=30.0, sample_size=3, max_trials=50, seed=8
+    ),
 ]
 
 
-def _engine_draw(outcome):
-    p = outcome.weights
-    return np.concatenate([p[k][0].ravel() for k in ("W_xh", "W_hh", "b_h", "W_hy", "b_y")])
+def _id(spec):
+    return f"{spec.arch}-n{spec.n}-h{spec.hidden}-r{spec.weight_scale:g}-s{spec.seed}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
-def test_engine_equals_plain_protocol(case):
-    arch, n, hidden, r, b, max_trials, seed = case
-    spec = SearchSpec(arch, n, hidden, r, b, max_trials, seed)
-    want_k, want_w = plain_search(seed, n, hidden, r, b, max_trials, nodiag=arch == "nodiag")
+@pytest.mark.parametrize("spec", CASES, ids=_id)
+def test_engine_equals_plain_protocol(spec):
+    nodiag = spec.arch == "nodiag"
+    want_k, want_w = plain_search(
+        spec.seed, spec.n, spec.hidden, spec.weight_scale, spec.sample_size, spec.max_trials, nodiag
+    )
     got = search(spec)
     assert got.solved == (want_k is not None)
     if want_k is None:
-        assert got.trials == max_trials and got.weights is None
+        assert got.trials == spec.max_trials and got.weights is None
         return
     assert got.trials == want_k
     p = got.weights
-    w_xh, w_hh, b_h, w_hy, b_y = split_weights(want_w, hidden, nodiag=arch == "nodiag")
+    w_xh, w_hh, b_h, w_hy, b_y = split_weights(want_w, spec.hidden, nodiag)
     for name, want in zip(
         ("W_xh", "W_hh", "b_h", "W_hy", "b_y"), (w_xh, w_hh, b_h, w_hy, b_y), strict=True
     ):
@@ -50,12 +67,12 @@ def test_engine_equals_plain_protocol(case):
 
 def test_some_cases_solve_and_some_do_not():
     """Guard against a case list that never exercises one of the two branches."""
-    solved = [search(SearchSpec(*c)).solved for c in CASES]
+    solved = [search(spec).solved for spec in CASES]
     assert any(solved) and not all(solved)
 
 
 def test_enumerated_training_set_equals_plain_protocol():
-    spec = SearchSpec("full", 8, 2, 30.0, "all", 100_000, 11)
+    spec = SearchSpec(n=8, sample_size="all", max_trials=100_000, seed=11)
     want_k, _ = plain_search(11, 8, 2, 30.0, None, 100_000, X=all_sequences(8).astype(int))
     got = search(spec)
     assert got.solved and got.trials == want_k

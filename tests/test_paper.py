@@ -17,76 +17,103 @@ from rsparity.nets import get_architecture
 from rsparity.protocols import evaluation_sets
 from rsparity.spec import SearchSpec
 
+
 # Small n and B make chance "solvers" common, so every arch, hidden size and
 # order/readout variant solves within a couple of thousand trials (found by a
 # scan of seeds), most of them twice; the unsolved cases (A1 H=1 layered/extra,
 # A2 H=3 layered/extra seed 2) check the other branch.  n = 5 gives
 # lengths 5..6 and n = 10 lengths 10..12, so every training set is ragged.
+def paper_spec(**settings) -> SearchSpec:
+    """A paper-protocol spec: weights in [-100, 100], layered / last unless given."""
+    return SearchSpec(**{"weight_scale": 100.0, **settings})
+
+
+def small(**settings) -> SearchSpec:
+    """A fast paper-protocol case: n = 5 (lengths 5..6), 6 sequences, 1,500 trials, unless given."""
+    return paper_spec(**{"n": 5, "sample_size": 6, "max_trials": 1500, **settings})
+
+
 CASES = [
-    # arch, hidden, order, readout, n, sample_size, max_trials, seed, noise
-    ("A1", 1, "sync", "last", 5, 6, 1500, 7, 0.0),
-    ("A1", 1, "sync", "extra", 5, 6, 1500, 5, 0.0),
-    ("A1", 1, "layered", "last", 5, 6, 1500, 4, 0.0),
-    ("A1", 1, "layered", "extra", 5, 6, 1500, 0, 0.0),
-    ("A1", 2, "sync", "last", 5, 6, 1500, 5, 0.0),
-    ("A1", 2, "sync", "extra", 5, 6, 1500, 0, 0.0),
-    ("A1", 2, "layered", "last", 5, 6, 1500, 1, 0.0),
-    ("A1", 2, "layered", "extra", 5, 6, 1500, 0, 0.0),
-    ("A2", 3, "sync", "last", 5, 6, 1500, 4, 0.0),
-    ("A2", 3, "sync", "extra", 5, 6, 1500, 5, 0.0),
-    ("A2", 3, "layered", "last", 5, 6, 1500, 7, 0.0),
-    ("A2", 3, "layered", "extra", 5, 6, 1500, 0, 0.0),
-    ("A2noself", 3, "sync", "last", 5, 6, 1500, 5, 0.0),
-    ("A2noself", 3, "sync", "extra", 5, 6, 1500, 4, 0.0),
-    ("A2noself", 3, "layered", "last", 5, 6, 1500, 0, 0.0),
-    ("A2noself", 3, "layered", "extra", 5, 6, 1500, 3, 0.0),
-    ("A2", 10, "sync", "extra", 5, 6, 1500, 2, 0.0),
-    ("A2", 10, "layered", "extra", 5, 6, 1500, 0, 0.0),
-    ("A2noself", 10, "layered", "extra", 10, 8, 1500, 6, 0.0),
-    ("A2noself", 3, "layered", "last", 10, 8, 1500, 7, 0.0),
-    ("A1", 2, "sync", "extra", 10, 8, 1500, 1, 0.0),
+    small(arch="A1", hidden=1, order="sync", readout="last", seed=7),
+    small(arch="A1", hidden=1, order="sync", readout="extra", seed=5),
+    small(arch="A1", hidden=1, order="layered", readout="last", seed=4),
+    small(arch="A1", hidden=1, order="layered", readout="extra", seed=0),
+    small(arch="A1", hidden=2, order="sync", readout="last", seed=5),
+    small(arch="A1", hidden=2, order="sync", readout="extra", seed=0),
+    small(arch="A1", hidden=2, order="layered", readout="last", seed=1),
+    small(arch="A1", hidden=2, order="layered", readout="extra", seed=0),
+    small(arch="A2", hidden=3, order="sync", readout="last", seed=4),
+    small(arch="A2", hidden=3, order="sync", readout="extra", seed=5),
+    small(arch="A2", hidden=3, order="layered", readout="last", seed=7),
+    small(arch="A2", hidden=3, order="layered", readout="extra", seed=0),
+    small(arch="A2noself", hidden=3, order="sync", readout="last", seed=5),
+    small(arch="A2noself", hidden=3, order="sync", readout="extra", seed=4),
+    small(arch="A2noself", hidden=3, order="layered", readout="last", seed=0),
+    small(arch="A2noself", hidden=3, order="layered", readout="extra", seed=3),
+    small(arch="A2", hidden=10, order="sync", readout="extra", seed=2),
+    small(arch="A2", hidden=10, order="layered", readout="extra", seed=0),
+    small(
+        arch="A2noself", hidden=10, order="layered", readout="extra", n=10, sample_size=8, seed=6
+    ),
+    small(arch="A2noself", hidden=3, order="layered", readout="last", n=10, sample_size=8, seed=7),
+    small(arch="A1", hidden=2, order="sync", readout="extra", n=10, sample_size=8, seed=1),
     # second seeds
-    ("A1", 1, "sync", "last", 5, 6, 1500, 4, 0.0),
-    ("A1", 1, "sync", "extra", 5, 6, 1500, 6, 0.0),
-    ("A1", 1, "layered", "last", 5, 6, 1500, 7, 0.0),
-    ("A1", 1, "layered", "extra", 5, 6, 1500, 1, 0.0),
-    ("A1", 2, "sync", "last", 5, 6, 1500, 6, 0.0),
-    ("A1", 2, "sync", "extra", 5, 6, 1500, 4, 0.0),
-    ("A1", 2, "layered", "last", 5, 6, 1500, 5, 0.0),
-    ("A1", 2, "layered", "extra", 5, 6, 1500, 4, 0.0),
-    ("A2", 3, "sync", "last", 5, 6, 1500, 3, 0.0),
-    ("A2", 3, "sync", "extra", 5, 6, 1500, 6, 0.0),
-    ("A2", 3, "layered", "last", 5, 6, 1500, 1, 0.0),
-    ("A2", 3, "layered", "extra", 5, 6, 1500, 2, 0.0),
-    ("A2noself", 3, "sync", "last", 5, 6, 1500, 0, 0.0),
-    ("A2noself", 3, "sync", "extra", 5, 6, 1500, 5, 0.0),
-    ("A2noself", 3, "layered", "last", 5, 6, 1500, 6, 0.0),
-    ("A2noself", 3, "layered", "extra", 10, 8, 1500, 0, 0.0),
+    small(arch="A1", hidden=1, order="sync", readout="last", seed=4),
+    small(arch="A1", hidden=1, order="sync", readout="extra", seed=6),
+    small(arch="A1", hidden=1, order="layered", readout="last", seed=7),
+    small(arch="A1", hidden=1, order="layered", readout="extra", seed=1),
+    small(arch="A1", hidden=2, order="sync", readout="last", seed=6),
+    small(arch="A1", hidden=2, order="sync", readout="extra", seed=4),
+    small(arch="A1", hidden=2, order="layered", readout="last", seed=5),
+    small(arch="A1", hidden=2, order="layered", readout="extra", seed=4),
+    small(arch="A2", hidden=3, order="sync", readout="last", seed=3),
+    small(arch="A2", hidden=3, order="sync", readout="extra", seed=6),
+    small(arch="A2", hidden=3, order="layered", readout="last", seed=1),
+    small(arch="A2", hidden=3, order="layered", readout="extra", seed=2),
+    small(arch="A2noself", hidden=3, order="sync", readout="last", seed=0),
+    small(arch="A2noself", hidden=3, order="sync", readout="extra", seed=5),
+    small(arch="A2noself", hidden=3, order="layered", readout="last", seed=6),
+    small(arch="A2noself", hidden=3, order="layered", readout="extra", n=10, sample_size=8, seed=0),
     # input noise
-    ("A1", 1, "sync", "last", 5, 6, 1500, 3, 0.2),
-    ("A1", 1, "layered", "extra", 5, 6, 1500, 0, 0.2),
-    ("A1", 2, "layered", "last", 5, 6, 1500, 2, 0.2),
+    small(arch="A1", hidden=1, order="sync", readout="last", noise=0.2, seed=3),
+    small(arch="A1", hidden=1, order="layered", readout="extra", noise=0.2, seed=0),
+    small(arch="A1", hidden=2, order="layered", readout="last", noise=0.2, seed=2),
 ]
 
 
-def spec_of(case):
-    arch, hidden, order, readout, n, b, max_trials, seed, noise = case
-    return SearchSpec(arch, n, hidden, 100.0, b, max_trials, seed, order, readout, noise)
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c)))
-def test_engine_equals_plain_loop(case):
-    arch, hidden, order, readout, n, b, max_trials, seed, noise = case
-    want_k, want_w = plain_search(
-        arch, seed, n, hidden, 100.0, b, max_trials, order, readout, noise
+def plain(spec):
+    """The plain loop's (first solver, its draws) for ``spec``."""
+    return plain_search(
+        spec.arch,
+        spec.seed,
+        spec.n,
+        spec.hidden,
+        spec.weight_scale,
+        spec.sample_size,
+        spec.max_trials,
+        spec.order,
+        spec.readout,
+        spec.noise,
     )
-    got = search(spec_of(case))
+
+
+def spec_id(spec):
+    return (
+        f"{spec.arch}-h{spec.hidden}-{spec.order}-{spec.readout}-n{spec.n}"
+        f"-b{spec.sample_size}-s{spec.seed}-noise{spec.noise:g}"
+    )
+
+
+@pytest.mark.parametrize("spec", CASES, ids=spec_id)
+def test_engine_equals_plain_loop(spec):
+    want_k, want_w = plain(spec)
+    got = search(spec)
     assert got.solved == (want_k is not None)
     if want_k is None:
-        assert got.trials == max_trials and got.weights is None
+        assert got.trials == spec.max_trials and got.weights is None
         return
     assert got.trials == want_k
-    want = split(arch, want_w, hidden)
+    want = split(spec.arch, want_w, spec.hidden)
     assert set(got.weights) == set(want)
     for name, value in want.items():
         assert np.array_equal(got.weights[name][0], np.reshape(value, got.weights[name][0].shape))
@@ -109,18 +136,22 @@ def automaton_spy(monkeypatch):
 
 # A single surviving trial with >= 16 sequences left takes the automaton path
 # (n = 20: lengths 20-24, 32 sequences); both searches hit it on a trial.
-@pytest.mark.parametrize(
-    "case",
-    [
-        ("A2noself", 3, "layered", "extra", 20, 32, 3000, 5, 0.0),
-        ("A2", 3, "layered", "last", 20, 32, 3000, 6, 0.0),
-    ],
-    ids=lambda c: "-".join(map(str, c)),
+AUTOMATON_CASE = paper_spec(
+    arch="A2noself", hidden=3, readout="extra", n=20, sample_size=32, max_trials=3000, seed=5
 )
-def test_engine_on_the_automaton_path_equals_plain_loop(case, automaton_spy):
-    arch, hidden, order, readout, n, b, max_trials, seed, noise = case
-    want_k, _ = plain_search(arch, seed, n, hidden, 100.0, b, max_trials, order, readout, noise)
-    got = search(spec_of(case))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        AUTOMATON_CASE,
+        paper_spec(arch="A2", hidden=3, n=20, sample_size=32, max_trials=3000, seed=6),
+    ],
+    ids=spec_id,
+)
+def test_engine_on_the_automaton_path_equals_plain_loop(spec, automaton_spy):
+    want_k, _ = plain(spec)
+    got = search(spec)
     assert want_k is not None and got.trials == want_k
     assert sum(automaton_spy) > 0
 
@@ -133,7 +164,19 @@ VARIANTS = [(o, r) for o in ("layered", "sync") for r in ("last", "extra")]
 def test_automaton_path_equals_time_loop(arch, hidden, order, readout):
     """On the paper's ragged +-1 sequences (n = 50: lengths 50-60) the automaton
     gives exactly the time loop's verdicts, for every trial it covers."""
-    stream = open_stream(SearchSpec(arch, 50, hidden, 100.0, 100, 1, 3, order, readout))
+    stream = open_stream(
+        SearchSpec(
+            arch=arch,
+            n=50,
+            hidden=hidden,
+            weight_scale=100.0,
+            sample_size=100,
+            max_trials=1,
+            seed=3,
+            order=order,
+            readout=readout,
+        )
+    )
     params, data, net = stream.params(1, 300), stream.data, stream.arch
     out, ok = net.automaton_correct(params, data, 0, data.size)
     want = net.loop_correct(params, data, 0, data.size)
@@ -145,7 +188,11 @@ def test_automaton_path_equals_time_loop(arch, hidden, order, readout):
 def test_single_trials_take_the_automaton_path_or_fall_back(automaton_spy):
     """``correct`` on one trial: the automaton where it covers the trial, the time
     loop where it does not (too many states); same verdicts as the loop."""
-    stream = open_stream(SearchSpec("A2", 50, 10, 100.0, 100, 1, 3))
+    stream = open_stream(
+        SearchSpec(
+            arch="A2", n=50, hidden=10, weight_scale=100.0, sample_size=100, max_trials=1, seed=3
+        )
+    )
     params, data, net = stream.params(1, 60), stream.data, stream.arch
     for k in range(60):
         one = {name: v[k : k + 1] for name, v in params.items()}
@@ -159,19 +206,31 @@ def test_single_trials_take_the_automaton_path_or_fall_back(automaton_spy):
 
 def test_solver_accuracy_on_held_out_sets_equals_plain_loop(automaton_spy):
     """The record's accuracies (one trial, 32 and 100 sequences) against the plain loop."""
-    case = ("A2noself", 3, "layered", "extra", 20, 32, 3000, 5, 0.0)
-    arch, hidden, order, readout, n, b, max_trials, seed, _ = case
-    _, w = plain_search(arch, seed, n, hidden, 100.0, b, max_trials, order, readout)
-    got = search(spec_of(case))
-    for data, _ in evaluation_sets(spec_of(case)).values():
+    spec = AUTOMATON_CASE
+    _, w = plain(spec)
+    got = search(spec)
+    for data, _ in evaluation_sets(spec).values():
         inputs = [data.x[: data.lengths[i], i] for i in range(data.size)]
-        right = trial_correct(arch, w, hidden, inputs, data.target, order, readout)
+        right = trial_correct(
+            spec.arch, w, spec.hidden, inputs, data.target, spec.order, spec.readout
+        )
         assert accuracy(got.stream.arch, got.weights, data) == right.mean()
     assert sum(automaton_spy) >= 2
 
 
 def test_noisy_inputs_take_the_time_loop(automaton_spy):
-    stream = open_stream(SearchSpec("A1", 50, 1, 100.0, 100, 1, 3, noise=0.2))
+    stream = open_stream(
+        SearchSpec(
+            arch="A1",
+            n=50,
+            hidden=1,
+            weight_scale=100.0,
+            sample_size=100,
+            max_trials=1,
+            seed=3,
+            noise=0.2,
+        )
+    )
     params, data, net = stream.params(1, 1), stream.data, stream.arch
     want = net.loop_correct(params, data, 0, data.size)
     assert np.array_equal(net.correct(params, data, 0, data.size), want)
@@ -180,16 +239,16 @@ def test_noisy_inputs_take_the_time_loop(automaton_spy):
 
 def test_cases_cover_solved_and_unsolved_for_every_arch():
     solved = {}
-    for case in CASES:
-        solved.setdefault(case[0], []).append(search(spec_of(case)).solved)
+    for spec in CASES:
+        solved.setdefault(spec.arch, []).append(search(spec).solved)
     assert not all(s for v in solved.values() for s in v)
     assert all(any(v) for v in solved.values())
 
 
 def test_a2noself_draws_like_a2_with_self_weights_zeroed():
     kw = dict(n=5, hidden=4, weight_scale=100.0, sample_size=6, seed=3)
-    a2 = open_stream(SearchSpec("A2", **kw))
-    noself = open_stream(SearchSpec("A2noself", **kw))
+    a2 = open_stream(SearchSpec(arch="A2", **kw))
+    noself = open_stream(SearchSpec(arch="A2noself", **kw))
     assert np.array_equal(a2.draws(1, 50), noself.draws(1, 50))
     p2, pn = a2.params(1, 50), noself.params(1, 50)
     assert np.all(pn["w_self"] == 0.0) and np.all(p2["w_self"] != 0.0)
@@ -210,7 +269,18 @@ def test_a2noself_draws_like_a2_with_self_weights_zeroed():
     "block,chunk,workers", [(1, 1, 1), (7, 3, 1), (1000, 50, 1), (333, 1, 2), (4096, 10**5, 2)]
 )
 def test_invariant_to_block_chunk_and_workers(order, readout, block, chunk, workers):
-    spec = SearchSpec("A2noself", 10, 3, 100.0, 8, 3000, 7, order, readout, 0.1)
+    spec = SearchSpec(
+        arch="A2noself",
+        n=10,
+        hidden=3,
+        weight_scale=100.0,
+        sample_size=8,
+        max_trials=3000,
+        seed=7,
+        order=order,
+        readout=readout,
+        noise=0.1,
+    )
     assert not open_stream(spec).data.uniform_length
     base = search(spec)
     got = search(spec, block=block, chunk=chunk, workers=workers)
@@ -221,7 +291,20 @@ def test_invariant_to_block_chunk_and_workers(order, readout, block, chunk, work
 
 def test_some_invariance_case_solves():
     solved = [
-        search(SearchSpec("A2noself", 10, 3, 100.0, 8, 3000, 7, o, r, 0.1)).solved
+        search(
+            SearchSpec(
+                arch="A2noself",
+                n=10,
+                hidden=3,
+                weight_scale=100.0,
+                sample_size=8,
+                max_trials=3000,
+                seed=7,
+                order=o,
+                readout=r,
+                noise=0.1,
+            )
+        ).solved
         for o in ("sync", "layered")
         for r in ("last", "extra")
     ]
@@ -266,7 +349,16 @@ def test_last_bit_keeps_sequences_uniform_within_class():
 
 
 def test_training_set_then_weights_from_one_generator():
-    spec = SearchSpec("A1", 12, 1, 100.0, 9, 10, 5, noise=0.2)
+    spec = SearchSpec(
+        arch="A1",
+        n=12,
+        hidden=1,
+        weight_scale=100.0,
+        sample_size=9,
+        max_trials=10,
+        seed=5,
+        noise=0.2,
+    )
     stream = open_stream(spec)
     rng = np.random.default_rng(5)
     make_sequences(rng, 12, 9, 0.2)
@@ -305,7 +397,18 @@ def test_zero_noise_draws_nothing_extra():
 
 
 def test_evaluation_sets_are_separate_and_noisy_in_their_own_way():
-    spec = SearchSpec("A2", 50, 10, 100.0, 40, 10, 3, "layered", "extra", 0.2)
+    spec = SearchSpec(
+        arch="A2",
+        n=50,
+        hidden=10,
+        weight_scale=100.0,
+        sample_size=40,
+        max_trials=10,
+        seed=3,
+        order="layered",
+        readout="extra",
+        noise=0.2,
+    )
     sets = evaluation_sets(spec)
     held, what = sets["heldout_accuracy"]
     long, long_what = sets["heldout_long_accuracy"]
@@ -360,7 +463,18 @@ def noself_solution() -> dict:
 
 
 def paper_sets(order, readout, noise=0.0):
-    spec = SearchSpec("A2noself", 500, H, 100.0, 100, 1, 0, order, readout, noise)
+    spec = SearchSpec(
+        arch="A2noself",
+        n=500,
+        hidden=H,
+        weight_scale=100.0,
+        sample_size=100,
+        max_trials=1,
+        seed=0,
+        order=order,
+        readout=readout,
+        noise=noise,
+    )
     sets = [open_stream(spec).data] + [d for d, _ in evaluation_sets(spec).values()]
     assert sets[-1].lengths.min() >= 5000
     return sets
@@ -413,7 +527,11 @@ def test_sync_order_with_last_readout_can_never_solve(arch, hidden):
     x = np.array(seqs, dtype=float).T
     target = ((x == 1).sum(axis=0) % 2).astype(float)
     assert sorted(target) == [0, 0, 1, 1]
-    stream = open_stream(SearchSpec(arch, 5, hidden, 100.0, 4, 1, 0))
+    stream = open_stream(
+        SearchSpec(
+            arch=arch, n=5, hidden=hidden, weight_scale=100.0, sample_size=4, max_trials=1, seed=0
+        )
+    )
     params = stream.params(1, 20_000)
     for order, can in (("sync", False), ("layered", True)):
         data = PaperDataset(x, np.full(4, 7), target, order, "last")
@@ -425,16 +543,29 @@ def test_paper_archs_need_paper_data():
     data = paper_set(np.random.default_rng(0), 5, 4)
     plain = Dataset(data.x, data.lengths, data.target)
     with pytest.raises(TypeError, match="PaperDataset"):
-        get_architecture("A1").correct(open_stream(SearchSpec("A1")).params(1, 2), plain, 0, 4)
+        get_architecture("A1").correct(open_stream(SearchSpec(arch="A1")).params(1, 2), plain, 0, 4)
 
 
 # --- spec, record and command line ---------------------------------------------------
 
 
 def test_spec_defaults_and_params():
-    spec = SearchSpec("A1", 8, 1, 100.0, 6, 10, 0)
+    spec = SearchSpec(
+        arch="A1", n=8, hidden=1, weight_scale=100.0, sample_size=6, max_trials=10, seed=0
+    )
     assert (spec.order, spec.readout, spec.noise) == ("layered", "last", 0.0)
-    params = SearchSpec("A2", 8, 10, 100, 6, 10, 0, "layered", "extra", 0).as_params()
+    params = SearchSpec(
+        arch="A2",
+        n=8,
+        hidden=10,
+        weight_scale=100,
+        sample_size=6,
+        max_trials=10,
+        seed=0,
+        order="layered",
+        readout="extra",
+        noise=0,
+    ).as_params()
     assert list(params) == [
         "arch",
         "n",
@@ -518,13 +649,27 @@ def test_cli_paper_search_writes_record(tmp_path):
     assert rec["params"]["readout"] == "extra" and rec["params"]["noise"] == 0.0
     assert rec["train_accuracy"] == 1.0 and 0 <= rec["heldout_long_accuracy"] <= 1
     assert rec["weights"]["w_self"] == [0.0] * 10
-    spec = SearchSpec("A2noself", 50, 10, 100.0, 20, 200_000, 3, "layered", "extra")
+    spec = SearchSpec(
+        arch="A2noself",
+        n=50,
+        hidden=10,
+        weight_scale=100.0,
+        sample_size=20,
+        max_trials=200_000,
+        seed=3,
+        order="layered",
+        readout="extra",
+    )
     assert rec["trials"] == search(spec).trials
 
 
 def test_unknown_order_or_readout_is_refused_on_both_paths():
     data = paper_set(np.random.default_rng(0), 20, 32)
-    params = open_stream(SearchSpec("A1", 20, 1, 100.0, 32, 1, 0)).params(1, 2)
+    params = open_stream(
+        SearchSpec(
+            arch="A1", n=20, hidden=1, weight_scale=100.0, sample_size=32, max_trials=1, seed=0
+        )
+    ).params(1, 2)
     one = {k: v[:1] for k, v in params.items()}
     for order, readout in (("diag", "last"), ("sync", "late")):
         bad = PaperDataset(data.x, data.lengths, data.target, order, readout)
