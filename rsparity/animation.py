@@ -61,7 +61,7 @@ def render_frames(
     ts = frame_trials(int(trace["trials"]), frames)
     last = int(trace["trials"])
     solved = bool(trace["solved"])
-    _, sa, _, _ = plots._trace_arrays(trace)
+    _, sa, _, _ = plots.trace_arrays(trace)
     st = np.asarray(trace["sampled"]["trial"])
     counts, _ = np.histogram(sa[sa < 1.0], bins=plots.HIST_BINS)
     ymax = max(int(counts.max()), 1)

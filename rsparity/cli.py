@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import NoReturn
 
+from .atomic import check_writable, write_json
 from .engine import search
 from .errors import InputError
 from .nets import allowed_names
 from .protocols import evaluation_sets
-from .record import build_record, check_writable, write_json
+from .record import build_record
 from .spec import DEFAULTS, SearchSpec
 
 PROGRESS_AFTER_S = 1.0

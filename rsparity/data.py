@@ -11,7 +11,7 @@ optional input noise (:class:`PaperDataset`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,6 +56,13 @@ class Dataset:
     @property
     def uniform_length(self) -> bool:
         return bool(np.all(self.lengths == self.max_length))
+
+    def head(self, count: int) -> Dataset:
+        """The first ``count`` sequences (the other fields, e.g. a paper set's options, kept)."""
+        lengths = self.lengths[:count]
+        longest = int(lengths.max(initial=0))
+        x, target = self.x[:longest, :count], self.target[:count]
+        return replace(self, x=x, lengths=lengths, target=target)
 
     @classmethod
     def from_bits(cls, bits: np.ndarray) -> Dataset:

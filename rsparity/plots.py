@@ -28,6 +28,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from . import fmt
+
 DPI = 150
 WIDTH = 8.0
 """Figure width in inches: 1200 px at DPI, shown at ~800 px in a README."""
@@ -139,7 +141,8 @@ def _thousands(ax, axis: str = "x") -> None:
 # --------------------------------------------------------------------------- search trace
 
 
-def _trace_arrays(trace: Mapping):
+def trace_arrays(trace: Mapping) -> tuple[np.ndarray, ...]:
+    """(sampled trials, their accuracies, best-so-far trials, their accuracies) of a trace."""
     size = trace["sample_size"]
     st = np.asarray(trace["sampled"]["trial"], dtype=float)
     sa = np.asarray(trace["sampled"]["correct"], dtype=float) / size
@@ -150,7 +153,7 @@ def _trace_arrays(trace: Mapping):
 
 def search_curve_data(trace: Mapping, upto: float):
     """(dots (n, 2), step xs, step ys) of the search curve up to trial ``upto``."""
-    st, sa, bt, ba = _trace_arrays(trace)
+    st, sa, bt, ba = trace_arrays(trace)
     keep = st <= upto
     kb = bt <= upto
     xs = np.append(bt[kb], upto)
@@ -163,7 +166,7 @@ def draw_search_curve(ax, trace: Mapping, upto: float | None = None, legend: boo
 
     Returns the artists {"dots", "best", "solver": [...]} (for animation).
     """
-    st, sa, bt, ba = _trace_arrays(trace)
+    st, sa, bt, ba = trace_arrays(trace)
     last = float(trace["trials"])
     upto = last if upto is None else float(upto)
     dots, xs, ys = search_curve_data(trace, upto)
@@ -270,7 +273,7 @@ def score_histogram(trace: Mapping, path: str | os.PathLike, log: bool | None = 
     ``log``: log count axis; by default when the fullest bin holds over 30x the
     emptiest non-empty one.
     """
-    _, sa, _, _ = _trace_arrays(trace)
+    _, sa, _, _ = trace_arrays(trace)
     counts, _ = np.histogram(sa[sa < 1.0], bins=HIST_BINS)
     if log is None:
         nz = counts[counts > 0]
@@ -563,12 +566,6 @@ def trials_vs_n(
         save(fig, path)
 
 
-def _sci(v: float) -> str:
-    """2.5e-06 as mathtext 2.5 x 10^-6."""
-    mant, exp = f"{v:.1e}".split("e")
-    return rf"${mant} \times 10^{{{int(exp)}}}$"
-
-
 def _geometric_p(g) -> float:
     return float(g["solved"].sum()) / float(g["trials"].sum())
 
@@ -611,9 +608,8 @@ def trials_ecdf(
             if pp > 0:
                 k = grid[grid <= end]
                 fit = -np.expm1(k * math.log1p(-pp))
-                ax.plot(
-                    k, fit, color=colour, ls="--", lw=1.3, label=f"geometric fit, p = {_sci(pp)}"
-                )
+                label = f"geometric fit, p = {fmt.sci_tex(pp)}"
+                ax.plot(k, fit, color=colour, ls="--", lw=1.3, label=label)
         ax.set_xscale("log")
         _thousands(ax)
         ax.set_ylim(0, 1.02)

@@ -49,6 +49,11 @@ def _paper_description(count: int, n: int, seed: int, noise: float) -> str:
     return text + (f", input noise U[-{noise:g}, {noise:g}]" if noise > 0 else "")
 
 
+def heldout_examples(spec: SearchSpec, count: int) -> Dataset:
+    """The first ``count`` sequences of the held-out set, for plots."""
+    return evaluation_sets(spec)["heldout_accuracy"][0].head(count)
+
+
 def evaluation_sets(spec: SearchSpec) -> dict[str, tuple[Dataset, str]]:
     """Held-out sets by result key, each with a human description."""
     if spec.protocol == "paper":

@@ -28,13 +28,6 @@ DEFAULTS: dict[str, Any] = {
 }
 PAPER_OPTIONS = ("order", "readout", "noise")
 """Settings only the paper protocol has; reference-protocol records leave them out."""
-PAPER_SETTINGS: dict[str, Any] = {
-    "n": 500,
-    "weight_scale": 100.0,
-    "sample_size": 100,
-    "hidden": {"A1": 1, "A2": 10, "A2noself": 10},
-}
-"""The 1996 paper's values (``paper-protocol.md``); n is the shortest length (500..600)."""
 
 
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:

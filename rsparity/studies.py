@@ -15,6 +15,7 @@ shared by several studies runs once.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
@@ -69,8 +70,17 @@ def _spec(where: str, settings: dict, seed: int) -> SearchSpec:
         raise _fail(where, str(err)) from None
 
 
-def load_studies(config: dict) -> dict[str, list[SearchSpec]]:
-    """All studies' searches, in config order; :class:`InputError` on any bad value.
+@dataclass(frozen=True)
+class Study:
+    """A named set of searches: its title (for tables) and one spec per run and seed."""
+
+    name: str
+    title: str
+    specs: list[SearchSpec]
+
+
+def load_studies(config: dict) -> dict[str, Study]:
+    """All studies, in config order; :class:`InputError` on any bad value.
 
     Reads ``defaults`` and ``studies``; other top-level keys belong to the workflow.
     """
@@ -81,7 +91,7 @@ def load_studies(config: dict) -> dict[str, list[SearchSpec]]:
     studies = config.get("studies")
     if not isinstance(studies, dict) or not studies:
         raise _fail("studies", f"must be a non-empty mapping of study names, got {studies!r}")
-    out: dict[str, list[SearchSpec]] = {}
+    out: dict[str, Study] = {}
     for name, study in studies.items():
         where = f"studies.{name}"
         if not isinstance(name, str) or not name.replace("_", "").isalnum():
@@ -105,7 +115,10 @@ def load_studies(config: dict) -> dict[str, list[SearchSpec]]:
             here = f"{where}.runs[{i}]"
             settings = {**defaults, **common, **_check_overrides(here, run)}
             specs += [_spec(here, settings, seed) for seed in seeds]
-        out[name] = specs
+        title = study.get("title", name)
+        if not isinstance(title, str):
+            raise _fail(f"{where}.title", f"must be a string, got {title!r}")
+        out[name] = Study(name, title, specs)
     return out
 
 

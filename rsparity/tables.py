@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import fmt
 from .stats import solver_fraction
 from .studies import SETTING_KEYS
 
@@ -65,33 +66,6 @@ def summary_frame(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _fmt(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        if math.isinf(value):
-            return "inf"
-        if abs(value) >= 1000 or value.is_integer():
-            return f"{round(value):,}"
-        if abs(value) < 1e-3:
-            return f"{value:.2e}"
-        return f"{value:.4g}"
-    return str(value)
-
-
-def fmt_pct(value: float) -> str:
-    """Accuracy as the reference prints it: 100.00%."""
-    return (
-        "-"
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else (f"{100 * value:.2f}%")
-    )
-
-
 def markdown(frame: pd.DataFrame, columns: dict[str, str]) -> str:
     """A Markdown table of ``columns`` (name -> header), numbers formatted for reading."""
     head = "| " + " | ".join(columns.values()) + " |"
@@ -101,7 +75,7 @@ def markdown(frame: pd.DataFrame, columns: dict[str, str]) -> str:
         cells = []
         for col in columns:
             v = row[col]
-            cells.append(fmt_pct(v) if col.endswith("accuracy") else _fmt(v))
+            cells.append(fmt.pct(v) if col.endswith("accuracy") else fmt.cell(v))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -51,9 +51,9 @@ from typing import Any
 
 import numpy as np
 
+from .atomic import write_text
 from .engine import Stream, open_stream
 from .nets import Params, select
-from .record import write_text
 from .spec import SearchSpec
 
 SCHEMA = "rsparity-trace/1"

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from rsparity import cli, record
+from rsparity import atomic, cli, record
 from rsparity.engine import search
 from rsparity.spec import SearchSpec
 
@@ -137,9 +137,9 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(record.os, "replace", boom)  # the temp file is written, then this
+    monkeypatch.setattr(atomic.os, "replace", boom)  # the temp file is written, then this
     with pytest.raises(RuntimeError):
-        record.write_json({"a": 1}, path)
+        atomic.write_json({"a": 1}, path)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
@@ -147,14 +147,14 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
 def test_atomic_write_replaces_via_rename(tmp_path, monkeypatch):
     path = tmp_path / "r.json"
     seen = []
-    real_replace = record.os.replace
+    real_replace = atomic.os.replace
 
     def spy(src, dst):
         seen.append((src, dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(record.os, "replace", spy)
-    record.write_json({"x": 0.1 + 0.2}, path)
+    monkeypatch.setattr(atomic.os, "replace", spy)
+    atomic.write_json({"x": 0.1 + 0.2}, path)
     assert len(seen) == 1 and seen[0][1] == path and seen[0][0] != path
     assert json.loads(path.read_text())["x"] == 0.1 + 0.2
 

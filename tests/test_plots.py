@@ -11,8 +11,10 @@ import pytest
 
 from rsparity import plots
 from rsparity.animation import frame_trials, search_gif
-from rsparity.data import Dataset
 from rsparity.engine import open_stream, search
+from rsparity.panels import PANELS, draw_panels
+from rsparity.protocols import evaluation_sets, heldout_examples
+from rsparity.record import build_record
 from rsparity.spec import SearchSpec
 from rsparity.trace import trace_search
 
@@ -34,12 +36,11 @@ def _weights(outcome):
 
 
 def _trajectory_args(outcome):
-    bits = np.random.default_rng(10000).choice([-1, 1], size=(6, SPEC.n))
-    data = Dataset.from_bits(bits)
+    data = heldout_examples(SPEC, 6)
     arch = outcome.stream.arch
     states = arch.states(outcome.weights, data)
     correct = arch.correct(outcome.weights, data, 0, 6)[0]
-    return states, bits, correct
+    return states, data.x.T, correct
 
 
 def _frames():
@@ -160,3 +161,30 @@ def test_gif_frames_loop_size_and_determinism(run, tmp_path):
     assert iio.immeta(a)["loop"] == 0
     # the last frame shows the solver's weights
     assert weights_at(trace["trials"]) == _weights(outcome)
+
+
+def test_heldout_examples_are_the_first_heldout_sequences():
+    """The trajectories panel shows the held-out set's own first sequences."""
+    examples = heldout_examples(SPEC, 6)
+    held = evaluation_sets(SPEC)["heldout_accuracy"][0]
+    assert np.array_equal(examples.x, held.x[:, :6])
+    paper = SearchSpec(arch="A1", n=20, hidden=1, weight_scale=100.0, sample_size=30, seed=2)
+    first = heldout_examples(paper, 4)
+    held = evaluation_sets(paper)["heldout_accuracy"][0]
+    assert np.array_equal(first.lengths, held.lengths[:4])
+    for i in range(4):
+        length = first.lengths[i]
+        assert np.array_equal(first.x[:length, i], held.x[:length, i])
+
+
+def test_draw_panels_equals_the_plot_functions(run, tmp_path):
+    trace, outcome = run
+    record = build_record(SPEC, outcome)
+    paths = {name: tmp_path / f"{name}.png" for name in PANELS}
+    draw_panels(record, trace, paths)
+    for name, render, _ in _figures(trace, outcome):
+        if name in paths:
+            render(tmp_path / "direct.png")
+            assert (tmp_path / "direct.png").read_bytes() == paths[name].read_bytes(), name
+    with pytest.raises(ValueError, match="unknown panels"):
+        draw_panels(record, trace, {"gif": tmp_path / "x.png"})

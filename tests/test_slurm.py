@@ -26,6 +26,8 @@ from rsparity.record import DETERMINISTIC_KEYS, build_record
 from rsparity.spec import SearchSpec
 from rsparity.studies import result_path
 
+pytestmark = pytest.mark.slurm
+
 CONFIG = REPO / "config" / "config.yaml"
 SLURM = ["--profile", "profiles/slurm", "--slurm-init-seconds-before-status-checks", "3"]
 

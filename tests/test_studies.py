@@ -17,15 +17,16 @@ BASE = {
 
 def test_expansion_and_sharing():
     studies = load_studies(BASE)
-    assert [s.seed for s in studies["a"]] == [0, 1]
-    assert [(s.n, s.hidden, s.seed) for s in studies["b"]] == [
+    assert [s.seed for s in studies["a"].specs] == [0, 1]
+    assert studies["a"].title == "a"  # the name when no title is given
+    assert [(s.n, s.hidden, s.seed) for s in studies["b"].specs] == [
         (20, 3, 1),
         (20, 3, 2),
         (30, 3, 1),
         (30, 3, 2),
     ]
     shared = load_studies({"studies": {"x": {"seeds": [0]}, "y": {"seeds": [0, 1]}}})
-    assert result_path(shared["x"][0]) == result_path(shared["y"][0])
+    assert result_path(shared["x"].specs[0]) == result_path(shared["y"].specs[0])
 
 
 def test_path_encodes_every_setting_and_round_trips():

@@ -19,6 +19,8 @@ from workflow_helpers import REPO, TEST_CONFIG, pending, setup_workdir, snakemak
 
 from rsparity.studies import load_studies, result_path
 
+pytestmark = pytest.mark.workflow
+
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
@@ -33,7 +35,7 @@ TABLE_SUFFIXES = ("_runs.csv", "_summary.csv", ".md", "_runs.md")
 
 
 def n_searches(config: dict) -> int:
-    return len({result_path(s) for specs in load_studies(config).values() for s in specs})
+    return len({result_path(s) for study in load_studies(config).values() for s in study.specs})
 
 
 def test_outputs_and_readme(tiny_run):
@@ -57,7 +59,7 @@ def test_search_cost_counts_every_search_once_per_study(tiny_run):
     assert cost["total"]["jobs"] == n_searches(config)
     studies = load_studies(config)
     assert {k: v["jobs"] for k, v in cost["studies"].items()} == {
-        k: len(specs) for k, specs in studies.items()
+        k: len(study.specs) for k, study in studies.items()
     }
     # shared searches count in every study that uses them, once in the total
     assert 0 < cost["total"]["seconds"] <= sum(v["seconds"] for v in cost["studies"].values())
@@ -151,20 +153,22 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
 @pytest.mark.parametrize(
     "module,expected",
     [
-        ("engine", "searches"),
-        ("archs", "searches"),
-        ("tables", {"study_tables": 8, "study_figures": 1, "readme": 1, "all": 1}),
+        ("engine.py", "searches"),
+        ("nets/base.py", "searches"),
+        ("tables.py", {"study_tables": 8, "study_figures": 1, "readme": 1, "all": 1}),
         (
-            "plots",
+            "plots.py",
             {"headline_figures": 1, "study_figures": 1, "search_gif": 1, "readme": 1, "all": 1},
         ),
-        ("animation", {"search_gif": 1, "readme": 1, "all": 1}),
-        ("cli", {}),
+        ("animation.py", {"search_gif": 1, "readme": 1, "all": 1}),
+        ("report.py", {"readme": 1, "all": 1}),
+        ("cli.py", {}),
     ],
 )
 def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):
+    """Each rule's code digest follows its script's imports (rsparity.codegraph)."""
     work, env = tiny_run
-    source = work / "rsparity" / f"{module}.py"
+    source = work / "rsparity" / module
     original = source.read_text()
     source.write_text(original + "\n# an edit\n")
     try:
@@ -176,6 +180,16 @@ def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):
         assert got["engine_benchmark"] == got["trace"] == got["headline_figures"] == 1
     else:
         assert got == expected
+
+
+def test_new_module_imported_by_nothing_reruns_nothing(tiny_run):
+    work, env = tiny_run
+    new = work / "rsparity" / "unused_helper.py"
+    new.write_text('"""Imported by no rule\'s script."""\n\nVALUE = 1\n')
+    try:
+        assert pending(work, env) == {}
+    finally:
+        new.unlink()
 
 
 def bad(change):

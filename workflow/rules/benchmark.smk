@@ -12,9 +12,11 @@ rule engine_benchmark:
         "../../environment.yml"
     threads: 2
     params:
-        engine=ENGINE_DIGEST,
-        seconds=config.get("benchmark_seconds", 2.0),
+        code=code("benchmarks/engine_speed.py"),
+        seconds=config["benchmark_seconds"],
     shell:
+        # this checkout's package first (also when another copy is installed)
+        "PYTHONPATH={workflow.basedir:q}${{PYTHONPATH:+:$PYTHONPATH}} "
         "python {input.script} --seconds {params.seconds} --json {output} > {log} 2>&1"
 
 
@@ -29,5 +31,7 @@ rule search_cost:
     localrule: True
     conda:
         "../../environment.yml"
+    params:
+        code=code("workflow/scripts/search_cost.py"),
     script:
         "../scripts/search_cost.py"

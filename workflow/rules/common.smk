@@ -1,14 +1,13 @@
-# Config validation and the expansion of studies into search jobs.
+# Config validation, the expansion of studies into search jobs, and code digests.
 # Runs at parse time: a bad config stops the workflow before any job.
 
-import hashlib
 import sys
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-import rsparity
+from rsparity.codegraph import script_digest
 from rsparity.errors import InputError
 from rsparity.studies import load_studies, result_path, spec_from_path_parts
 
@@ -30,17 +29,20 @@ README_STUDIES = [
     "nodiag",
     "paper",
 ]
+SCHEMA = yaml.safe_load(Path(workflow.source_path("../schemas/config.schema.yaml")).read_text())
 
 
 def check_config(config):
-    """Schema (structure, types) then rsparity's own checks (values); one-line errors."""
-    schema = yaml.safe_load(Path(workflow.source_path("../schemas/config.schema.yaml")).read_text())
+    """Schema (structure, types, defaults) then rsparity's own checks (values); one-line errors."""
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(config)
+        jsonschema.Draft202012Validator(SCHEMA).iter_errors(config)
     )
     if error is not None:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise InputError(f"config {where.lstrip('.') or '(top level)'}: {error.message}")
+    for key, spec in SCHEMA["properties"].items():
+        if "default" in spec:
+            config.setdefault(key, spec["default"])
     studies = load_studies(config)
     missing = [name for name in README_STUDIES if name not in studies]
     if missing:
@@ -53,24 +55,18 @@ try:
 except InputError as err:
     sys.exit(f"rsparity: {err}")
 
-STUDY_RESULTS = {name: [result_path(spec) for spec in specs] for name, specs in STUDIES.items()}
-PACKAGE_DIR = Path(rsparity.__file__).parent
-NOT_ENGINE = {"__main__", "animation", "cli", "plots", "stats", "studies", "tables", "trace"}
+STUDY_RESULTS = {name: [result_path(spec) for spec in s.specs] for name, s in STUDIES.items()}
+HEADLINE = {
+    step: STUDY_RESULTS["headline"][0].replace("results/search", f"results/{step}", 1)
+    for step in ("search", "trace")
+}
+"""The headline search's record and trace."""
 
 
-def code_digest(modules):
-    """sha256 over rsparity modules' source, so editing them reruns dependent jobs."""
-    digest = hashlib.sha256()
-    for name in sorted(modules):
-        path = PACKAGE_DIR / f"{name}.py"
-        if path.exists():
-            digest.update(f"{name}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-ENGINE_MODULES = {p.stem for p in PACKAGE_DIR.glob("*.py")} - NOT_ENGINE
-ENGINE_DIGEST = code_digest(ENGINE_MODULES)
+def code(path):
+    """Digest of the rsparity modules the script ``path`` (relative to the repository)
+    imports, transitively: a params entry, so editing one of them reruns the rule."""
+    return script_digest(Path(workflow.basedir) / path)
 
 
 def search_spec(wildcards):
@@ -81,11 +77,6 @@ def search_spec(wildcards):
 
 def study_inputs(wildcards):
     return STUDY_RESULTS[wildcards.study]
-
-
-def headline_path(root):
-    """The headline search's path under ``root`` (results/search, results/trace)."""
-    return STUDY_RESULTS["headline"][0].replace("results/search", root, 1)
 
 
 def search_benchmarks(study):

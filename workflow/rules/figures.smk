@@ -16,16 +16,16 @@ rule trace:
         "../../environment.yml"
     params:
         spec=search_spec,
-        every=config.get("trace_every", 10),
-        code=code_digest(ENGINE_MODULES | {"trace"}),
+        every=config["trace_every"],
+        code=code("workflow/scripts/trace.py"),
     script:
         "../scripts/trace.py"
 
 
 rule headline_figures:
     input:
-        record=headline_path("results/search"),
-        trace=headline_path("results/trace"),
+        record=HEADLINE["search"],
+        trace=HEADLINE["trace"],
     output:
         expand("results/figures/{name}.png", name=HEADLINE_FIGURES),
     log:
@@ -34,14 +34,14 @@ rule headline_figures:
     conda:
         "../../environment.yml"
     params:
-        code=code_digest(ENGINE_MODULES | {"plots"}),
+        code=code("workflow/scripts/headline_figures.py"),
     script:
         "../scripts/headline_figures.py"
 
 
 rule search_gif:
     input:
-        trace=headline_path("results/trace"),
+        trace=HEADLINE["trace"],
     output:
         "results/figures/search.gif",
     log:
@@ -50,8 +50,8 @@ rule search_gif:
     conda:
         "../../environment.yml"
     params:
-        frames=60,
-        code=code_digest(ENGINE_MODULES | {"plots", "animation"}),
+        frames=config["gif_frames"],
+        code=code("workflow/scripts/search_gif.py"),
     script:
         "../scripts/search_gif.py"
 
@@ -74,6 +74,6 @@ rule study_figures:
     conda:
         "../../environment.yml"
     params:
-        code=code_digest(["plots"]),
+        code=code("workflow/scripts/study_figures.py"),
     script:
         "../scripts/study_figures.py"

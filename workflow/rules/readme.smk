@@ -8,11 +8,11 @@ rule readme:
         tables=expand("results/tables/{study}_runs.csv", study=STUDIES),
         summaries=expand("results/tables/{study}_summary.csv", study=STUDIES),
         markdown=expand("results/tables/{study}.md", study=STUDIES),
-        headline=lambda wildcards: STUDY_RESULTS["headline"][0],
+        headline=HEADLINE["search"],
         benchmark="results/benchmark/engine_speed.json",
         cost="results/benchmark/search_cost.json",
         figures=FIGURES,
-        trace=headline_path("results/trace"),
+        trace=HEADLINE["trace"],
     output:
         "README.md",
     log:
@@ -22,6 +22,7 @@ rule readme:
         "../../environment.yml"
     params:
         studies=list(STUDIES),
-        code=code_digest(["tables", "stats"]),
+        template="workflow/templates/README.md.j2",
+        code=code("workflow/scripts/readme.py"),
     script:
         "../scripts/readme.py"

@@ -12,6 +12,6 @@ rule search:
         "../../environment.yml"
     params:
         spec=search_spec,
-        engine=ENGINE_DIGEST,
+        code=code("workflow/scripts/search.py"),
     script:
         "../scripts/search.py"

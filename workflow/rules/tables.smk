@@ -15,7 +15,7 @@ rule study_tables:
     conda:
         "../../environment.yml"
     params:
-        title=lambda wildcards: config["studies"][wildcards.study].get("title", wildcards.study),
-        code=code_digest(["tables", "stats", "studies"]),
+        title=lambda wildcards: STUDIES[wildcards.study].title,
+        code=code("workflow/scripts/study_tables.py"),
     script:
         "../scripts/study_tables.py"

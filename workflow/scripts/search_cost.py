@@ -4,11 +4,14 @@ Reads Snakemake's benchmark files (column ``s``); a search shared by several
 studies counts in each of them and once in the total.
 """
 
+import sys
+
 import pandas as pd
 
-from rsparity.record import write_json
+from rsparity.atomic import write_json
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
+sys.stderr = open(snakemake.log[0], "w")
 
 
 def seconds(path: str) -> float:
@@ -22,5 +25,4 @@ studies = {
 }
 total = {"jobs": len(cost), "seconds": sum(cost.values())}
 write_json({"total": total, "studies": studies}, snakemake.output[0])
-with open(snakemake.log[0], "w") as log:
-    print(f"{total['jobs']} searches, {total['seconds']:.0f} s", file=log)
+print(f"{total['jobs']} searches, {total['seconds']:.0f} s", file=sys.stderr)

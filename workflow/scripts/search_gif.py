@@ -1,11 +1,14 @@
 """Snakemake script: the search animation (best curve, histogram, current best weights)."""
 
+import sys
+
 from rsparity.animation import search_gif
 from rsparity.engine import open_stream
 from rsparity.spec import SearchSpec
 from rsparity.trace import read_trace
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
+sys.stderr = open(snakemake.log[0], "w")
 
 trace = read_trace(snakemake.input.trace)
 stream = open_stream(SearchSpec.from_params(trace["params"]))
@@ -15,5 +18,4 @@ search_gif(
     snakemake.output[0],
     frames=snakemake.params.frames,
 )
-with open(snakemake.log[0], "w") as log:
-    print(f"{snakemake.params.frames} frames up to trial {trace['trials']}", file=log)
+print(f"{snakemake.params.frames} frames up to trial {trace['trials']}", file=sys.stderr)

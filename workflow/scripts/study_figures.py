@@ -1,5 +1,7 @@
 """Snakemake script: trials vs N, the ECDF of trials to solve, and the ablations."""
 
+import sys
+
 import pandas as pd
 import yaml
 
@@ -7,6 +9,7 @@ from rsparity import plots
 from rsparity.tables import paper_rows
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
+sys.stderr = open(snakemake.log[0], "w")
 
 trials_vs_n, ecdf, ablation, paper = snakemake.output
 plots.trials_vs_n(pd.read_csv(snakemake.input.scaling), trials_vs_n)
@@ -24,5 +27,4 @@ plots.ablation(pd.concat(panels, ignore_index=True), ablation)
 
 reported = yaml.safe_load(open(snakemake.input.literature))["paper"]
 plots.paper_comparison(paper_rows(pd.read_csv(snakemake.input.paper), reported), paper)
-with open(snakemake.log[0], "w") as log:
-    print("4 study figures", file=log)
+print("4 study figures", file=sys.stderr)

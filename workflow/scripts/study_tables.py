@@ -1,8 +1,11 @@
 """Snakemake script: a study's result records -> runs and summary tables."""
 
+import sys
+
 from rsparity.tables import markdown, runs_frame, summary_frame, varying
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
+sys.stderr = open(snakemake.log[0], "w")
 
 runs = runs_frame(snakemake.input)
 summary = summary_frame(runs)
@@ -32,5 +35,4 @@ with open(snakemake.output.markdown, "w") as fh:
     fh.write(f"#### {snakemake.params.title}\n\n" + markdown(summary, summary_cols))
 with open(snakemake.output.runs_markdown, "w") as fh:
     fh.write(f"#### {snakemake.params.title}: every run\n\n" + markdown(runs, run_cols))
-with open(snakemake.log[0], "w") as log:
-    print(f"{len(runs)} runs, {len(summary)} settings", file=log)
+print(f"{len(runs)} runs, {len(summary)} settings", file=sys.stderr)

@@ -1,0 +1,43 @@
+"""The reference's four static panels of one search, from its record and trace.
+
+Search curve, trial-score histogram, Hinton diagram of the solver and unit
+trajectories on the first held-out sequences - the figures of the reference's
+``visualize`` program.  The workflow's headline figures are drawn here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import plots
+from .nets import get_architecture
+from .protocols import heldout_examples
+from .spec import SearchSpec
+
+PANELS = ("search_curve", "score_histogram", "hinton", "hidden_trajectories")
+EXAMPLE_SEQUENCES = 6
+"""Held-out sequences drawn in the trajectories panel."""
+
+
+def draw_panels(record: Mapping, trace: Mapping, paths: Mapping[str, str | os.PathLike]) -> None:
+    """Write each panel named in ``paths`` (keys from ``PANELS``) to its path."""
+    unknown = set(paths) - set(PANELS)
+    if unknown:
+        raise ValueError(f"unknown panels {sorted(unknown)}; allowed: {', '.join(PANELS)}")
+    if "search_curve" in paths:
+        plots.search_curve(trace, paths["search_curve"])
+    if "score_histogram" in paths:
+        plots.score_histogram(trace, paths["score_histogram"])
+    if "hinton" in paths:
+        plots.hinton(record["weights"], paths["hinton"])
+    if "hidden_trajectories" in paths:
+        spec = SearchSpec.from_params(record["params"])
+        arch = get_architecture(spec.arch)
+        weights = {k: np.array([v]) for k, v in record["weights"].items()}
+        data = heldout_examples(spec, EXAMPLE_SEQUENCES)
+        states = arch.states(weights, data)
+        correct = arch.correct(weights, data, 0, data.size)[0]
+        plots.hidden_trajectories(states, data.x.T, correct, paths["hidden_trajectories"])

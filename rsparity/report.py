@@ -1,0 +1,237 @@
+"""The README's numbers and claims, computed from the result files.
+
+Every derived number and every sentence that states a finding ("variant X
+reproduces the paper", "A1 stays above the paper's figure") is decided here,
+in tested code; ``workflow/templates/README.md.j2`` only lays them out.
+:func:`readme_context` builds the whole template context.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import data as protocol
+from . import fmt
+from .tables import PAPER_KEYS, paper_rows
+from .trace import best_so_far, read_trace, sampled
+
+NEAR_CHANCE = 0.05
+"""A sampled trial is "near chance" when its accuracy is within this of 50 %."""
+
+
+def read_records(path: str | os.PathLike) -> list[dict]:
+    """A CSV table as a list of row dicts (empty cells as NaN)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""]).to_dict("records")
+
+
+def study_context(runs: str | os.PathLike, summary: str | os.PathLike, markdown: str) -> dict:
+    """One study's runs and summary rows and its Markdown summary table."""
+    return {
+        "runs": read_records(runs),
+        "summary": read_records(summary),
+        "markdown": Path(markdown).read_text(),
+    }
+
+
+def with_reference(runs: Sequence[Mapping], reference: Mapping, key: str) -> list[dict]:
+    """Each row plus ``reference``: the reference README's value for the row's ``key``, or None."""
+    return [{**row, "reference": reference.get(row[key])} for row in runs]
+
+
+def scaling_rows(study: Mapping, reference: Mapping[int, int]) -> list[dict]:
+    """The scaling summary per N, with seed 0's trials and the reference's seed-0 count."""
+    seed0 = {r["n"]: r["trials"] for r in study["runs"] if r["seed"] == 0}
+    return [
+        {**s, "seed0": seed0.get(s["n"]), "reference": reference.get(s["n"])}
+        for s in study["summary"]
+    ]
+
+
+def same_first_solver(runs: Sequence[Mapping], a: float, b: float) -> dict | None:
+    """Seeds whose first solver is the same trial at weight scales ``a`` and ``b``.
+
+    {"same": k, "seeds": m} over the m seeds run at both scales, or None if either is missing.
+    """
+    trials = {
+        scale: {r["seed"]: r["trials"] for r in runs if r["weight_scale"] == scale}
+        for scale in (a, b)
+    }
+    if not trials[a] or not trials[b]:
+        return None
+    seeds = sorted(set(trials[a]) & set(trials[b]))
+    return {"same": sum(trials[a][s] == trials[b][s] for s in seeds), "seeds": len(trials[a])}
+
+
+def trace_context(trace: Mapping) -> dict:
+    """The search curve's story: best-so-far steps, the plateau before the final jump,
+    and the share of sampled trials near chance."""
+    best_trials, best_acc = best_so_far(trace)
+    _, sampled_acc = sampled(trace)
+    steps = [
+        {"trial": int(t), "accuracy": float(a)} for t, a in zip(best_trials, best_acc, strict=True)
+    ]
+    return {
+        "every": trace["every"],
+        "steps": steps,
+        "plateau": steps[-2] if len(steps) > 1 else steps[-1],
+        "sampled": len(sampled_acc),
+        "near_chance": float(np.mean(np.abs(np.asarray(sampled_acc) - 0.5) <= NEAR_CHANCE)),
+    }
+
+
+def headline_context(record: Mapping) -> dict:
+    """The headline record plus the Frobenius norm of its solver's W_hh."""
+    w_hh = np.asarray(record["weights"]["W_hh"], dtype=float)
+    return {**record, "w_hh_frobenius": float(np.linalg.norm(w_hh))}
+
+
+def median_text(row: Mapping) -> dict:
+    """The mean and median of a paper-table row as shown: bounds where they are censored."""
+    return {
+        "mean_is_bound": not row["solves"],
+        "median_is_bound": not row["solved_runs"] * 2 > row["runs"],
+    }
+
+
+def paper_context(summary: pd.DataFrame, reported: Mapping[str, float]) -> dict:
+    """Rows of the paper table and the claims made from them.
+
+    ``variants``: per update variant, the nets whose paper figure lies in our
+    95 % interval (``matches``) and how many of its nets ever solve; ``best``:
+    the variant that matches the most nets (ties: table order); ``a1_open``:
+    whether A1's mean is above the paper's figure with 95 % confidence in every
+    variant (then the README lists it as still open), with ``a1_ratio`` for the
+    best variant.
+    """
+    rows = paper_rows(summary, reported)
+    records = [{**r, **median_text(r)} for r in rows.to_dict("records")]
+    variants = []
+    for variant, group in rows.groupby("variant", sort=False):
+        variants.append(
+            {
+                "variant": variant,
+                "solving_nets": int((group["solves"] > 0).sum()),
+                "matches": group.loc[group["paper_inside"], "net"].tolist(),
+                "net": dict(zip(group["key"], group.to_dict("records"), strict=True)),
+            }
+        )
+    best = max(variants, key=lambda v: len(v["matches"]))
+    a1 = rows[rows["key"] == "A1"]
+    a1_open = bool(len(a1)) and bool((a1["expected_lo"] > reported["A1"]).all())
+    a1_best = best["net"].get("A1")
+    return {
+        "rows": records,
+        "variants": variants,
+        "others": [v for v in variants if v is not best],
+        "best": best,
+        "a1_open": a1_open,
+        "a1_ratio": a1_best["expected_trials"] / reported["A1"] if a1_best else None,
+        "keys": list(PAPER_KEYS),
+    }
+
+
+def pooled_p(summary: Sequence[Mapping]) -> float:
+    """Solves over all trials searched, pooled over summary rows."""
+    return sum(s["solves"] for s in summary) / sum(s["total_trials"] for s in summary)
+
+
+def flat(summary: Sequence[Mapping]) -> bool:
+    """Whether one p fits every row: the pooled p lies in each row's 95 % interval."""
+    p = pooled_p(summary)
+    return all(s["p_lo"] <= p <= s["p_hi"] for s in summary)
+
+
+def overlap(a: Mapping, b: Mapping) -> bool:
+    """Whether two summary rows' 95 % intervals for p overlap."""
+    return a["p_lo"] <= b["p_hi"] and b["p_lo"] <= a["p_hi"]
+
+
+def claims(studies: Mapping[str, dict], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """The reference-protocol findings the README states in words."""
+    n500 = studies["n500"]["summary"][0]
+    return {
+        "scaling_flat": flat(studies["scaling"]["summary"]),
+        "n500_like_headline": overlap(n500, studies["reliability"]["summary"][0]),
+        "n500_range_matches": n500["min_trials"] == reference["n500_min_trials"]
+        and n500["max_trials_seen"] == reference["n500_max_trials"],
+        "nodiag_solves": int(sum(s["solves"] for s in studies["nodiag"]["summary"])),
+    }
+
+
+def nodiag_at(summary: Sequence[Mapping], n: int) -> dict | None:
+    """The zero-diagonal study's summary row at sequence length ``n``, if it ran there."""
+    rows = [s for s in summary if s["n"] == n]
+    return rows[0] if rows else None
+
+
+def protocol_constants() -> dict[str, int]:
+    """The data protocol's fixed sizes and seed offsets that the README quotes."""
+    return {
+        "heldout_size": protocol.HELDOUT_SIZE,
+        "heldout_offset": protocol.HELDOUT_SEED_OFFSET,
+        "long_size": protocol.LONG_SIZE,
+        "long_factor": protocol.LONG_FACTOR,
+        "long_offset": protocol.LONG_SEED_OFFSET,
+        "max_enumerate_n": protocol.MAX_ENUMERATE_N,
+    }
+
+
+def readme_context(
+    studies: Mapping[str, dict],
+    headline: str | os.PathLike,
+    trace: str | os.PathLike,
+    benchmark: str | os.PathLike,
+    cost: str | os.PathLike,
+    literature: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Everything the README template shows, from the result files.
+
+    ``studies``: study name -> :func:`study_context`; the other paths are the
+    headline search record, its trace, the engine benchmark and the search
+    cost records; ``literature``: the numbers reported elsewhere.
+    """
+    ref = literature["reference_readme"]
+    head = headline_context(json.loads(Path(headline).read_text()))
+    summary = pd.DataFrame(studies["paper"]["summary"])
+    return {
+        "studies": studies,
+        "headline": head,
+        "trace": trace_context(read_trace(trace)),
+        "protocol": protocol_constants(),
+        "benchmark": json.loads(Path(benchmark).read_text()),
+        "cost": json.loads(Path(cost).read_text()),
+        "literature": literature,
+        "reliability_rows": with_reference(
+            studies["reliability"]["runs"], ref["reliability_trials"], "seed"
+        ),
+        "scaling_rows": scaling_rows(studies["scaling"], ref["scaling_trials"]),
+        "weight_scale_same": same_first_solver(studies["weight_scale"]["runs"], 30.0, 100.0),
+        "nodiag_headline": nodiag_at(studies["nodiag"]["summary"], head["params"]["n"]),
+        "paper": paper_context(summary, literature["paper"]),
+        "claims": claims(studies, ref),
+    }
+
+
+def render(template: str | os.PathLike, context: Mapping[str, Any]) -> str:
+    """Render a Jinja2 template with the number filters of :mod:`rsparity.fmt`.
+
+    StrictUndefined: a number missing from the results fails the build instead
+    of leaving a blank in the README.
+    """
+    import jinja2
+
+    path = Path(template)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(path.parent),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(int=fmt.integer, pct=fmt.pct, num=fmt.number, sci=fmt.sci)
+    return env.get_template(path.name).render(**context)

@@ -1,0 +1,141 @@
+"""The README's claims (rsparity.report) and number formats (rsparity.fmt), on constructed data."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from rsparity import fmt, report
+
+REPORTED = {"A1": 2906.0, "A2": 2797.0, "A2noself": 250.0, "A1_noise": 41400.0}
+NETS = [("A1", 1, 0.0), ("A2", 10, 0.0), ("A2noself", 10, 0.0), ("A1", 1, 0.2)]
+VARIANTS = [("layered", "last"), ("layered", "extra"), ("sync", "extra"), ("sync", "last")]
+
+
+def paper_summary(intervals):
+    """A paper-study summary: ``intervals[(key, order, readout)] = (lo, mean, hi)`` for
+    the cells that solve; every other cell never solved (mean inf, lower bound 5e4)."""
+    rows = []
+    for arch, hidden, noise in NETS:
+        key = arch + ("_noise" if noise else "")
+        for order, readout in VARIANTS:
+            lo, mean, hi = intervals.get((key, order, readout), (5e4, math.inf, math.inf))
+            solved = math.isfinite(mean)
+            rows.append(
+                {
+                    "arch": arch,
+                    "hidden": hidden,
+                    "order": order,
+                    "readout": readout,
+                    "noise": noise,
+                    "runs": 100,
+                    "solved_runs": 60 if solved else 0,
+                    "solves": 60 if solved else 0,
+                    "max_trials": 10_000,
+                    "median_trials": 5000.0,
+                    "expected_trials": mean,
+                    "expected_lo": lo,
+                    "expected_hi": hi,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_the_variant_matching_most_nets_is_the_one_said_to_reproduce_the_paper():
+    layered = {
+        ("A1", "layered", "last"): (7000.0, 8800.0, 11000.0),
+        ("A2", "layered", "last"): (2700.0, 3300.0, 4100.0),
+        ("A2noself", "layered", "last"): (200.0, 240.0, 290.0),
+    }
+    ctx = report.paper_context(paper_summary(layered), REPORTED)
+    assert ctx["best"]["variant"] == "layered / last"
+    assert ctx["best"]["matches"] == ["A2, H = 10", "A2noself, H = 10"]
+    others = [v["variant"] for v in ctx["others"]]
+    assert others == ["layered / extra", "sync / extra", "sync / last"]
+    assert ctx["a1_open"] and ctx["a1_ratio"] == pytest.approx(8800 / 2906)
+    # a table where sync / extra matches three nets (A1 among them) changes both claims
+    sync = {
+        **layered,
+        ("A1", "sync", "extra"): (2000.0, 2900.0, 3500.0),
+        ("A2", "sync", "extra"): (2000.0, 2800.0, 3500.0),
+        ("A1_noise", "sync", "extra"): (30000.0, 40000.0, 50000.0),
+    }
+    ctx = report.paper_context(paper_summary(sync), REPORTED)
+    assert ctx["best"]["variant"] == "sync / extra"
+    assert len(ctx["best"]["matches"]) == 3 and ctx["best"]["solving_nets"] == 3
+    assert not ctx["a1_open"]  # A1's interval contains 2,906 in one variant
+
+
+def test_censored_cells_are_shown_as_bounds():
+    ctx = report.paper_context(paper_summary({}), REPORTED)
+    row = ctx["rows"][0]
+    assert row["mean_is_bound"] and row["median_is_bound"]
+    assert report.median_text({"solves": 3, "solved_runs": 51, "runs": 100}) == {
+        "mean_is_bound": False,
+        "median_is_bound": False,
+    }
+    assert report.median_text({"solves": 3, "solved_runs": 50, "runs": 100})["median_is_bound"]
+
+
+def summary_row(solves, trials, lo, hi, **extra):
+    return {"solves": solves, "total_trials": trials, "p_lo": lo, "p_hi": hi, **extra}
+
+
+def test_flat_in_n_and_overlap():
+    rows = [summary_row(5, 100_000, 2e-5, 1.2e-4), summary_row(4, 50_000, 2e-5, 2e-4)]
+    assert report.pooled_p(rows) == 9 / 150_000
+    assert report.flat(rows)
+    rows.append(summary_row(50, 100_000, 3.7e-4, 6.6e-4))
+    assert not report.flat(rows)
+    assert report.overlap(rows[0], rows[1]) and not report.overlap(rows[0], rows[2])
+
+
+def test_same_first_solver_counts_matching_seeds():
+    runs = [
+        {"weight_scale": 30.0, "seed": 0, "trials": 10},
+        {"weight_scale": 30.0, "seed": 1, "trials": 20},
+        {"weight_scale": 100.0, "seed": 0, "trials": 10},
+        {"weight_scale": 100.0, "seed": 1, "trials": 21},
+        {"weight_scale": 3.0, "seed": 0, "trials": 10},
+    ]
+    assert report.same_first_solver(runs, 30.0, 100.0) == {"same": 1, "seeds": 2}
+    assert report.same_first_solver(runs, 30.0, 1.0) is None
+
+
+def test_trace_plateau_is_the_best_before_the_final_jump():
+    trace = {
+        "every": 10,
+        "sample_size": 100,
+        "best": {"trial": [1, 5, 40, 90], "correct": [50, 60, 74, 100]},
+        "sampled": {"trial": [1, 10, 20, 30], "correct": [50, 52, 70, 49]},
+    }
+    ctx = report.trace_context(trace)
+    assert ctx["plateau"] == {"trial": 40, "accuracy": 0.74}
+    assert ctx["near_chance"] == 0.75 and ctx["sampled"] == 4
+
+
+def test_scaling_rows_join_seed0_and_reference():
+    study = {
+        "runs": [{"n": 20, "seed": 0, "trials": 7}, {"n": 20, "seed": 1, "trials": 9}],
+        "summary": [{"n": 20, "p": 1e-4}, {"n": 40, "p": 2e-4}],
+    }
+    rows = report.scaling_rows(study, {20: 2218})
+    assert rows[0]["seed0"] == 7 and rows[0]["reference"] == 2218
+    assert rows[1]["seed0"] is None and rows[1]["reference"] is None
+
+
+@pytest.mark.parametrize(
+    "value,cell",
+    [(True, "yes"), (12345, "12,345"), (2048.0, "2,048"), (0.5, "0.5"), (7.7e-5, "7.70e-05")],
+)
+def test_cell_format(value, cell):
+    assert fmt.cell(value) == cell
+
+
+def test_number_formats():
+    assert fmt.cell(math.nan) == "-" and fmt.cell(math.inf) == "inf"
+    assert fmt.pct(1.0) == "100.00%" and fmt.pct(math.nan) == "-" and fmt.pct(None) == "-"
+    assert fmt.integer(10252.6) == "10,253"
+    assert fmt.number(41.8123) == "41.8" and fmt.number(math.inf) == "inf"
+    assert fmt.sci(7.74e-5) == "7.7e-5" and fmt.sci(1.25e-6, 3) == "1.25e-6"
+    assert fmt.sci_tex(2.5e-6) == r"$2.5 \times 10^{-6}$"
