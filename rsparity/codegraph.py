@@ -142,6 +142,12 @@ def code_digest(modules: Iterable[str], root: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+def module_digest(name: str, root: Path = PACKAGE_DIR) -> str:
+    """:func:`code_digest` of module ``name`` and everything it imports, transitively
+    (for a rule whose ``run:`` block calls a package function)."""
+    return code_digest(_closure(name, root) | _with_parents(name), root)
+
+
 def script_digest(script: str | Path, root: Path = PACKAGE_DIR) -> str:
     """:func:`code_digest` of everything ``script`` imports from the package."""
     return code_digest(dependencies(script, root), root)

@@ -52,17 +52,19 @@ def test_outputs_and_readme(tiny_run):
     assert 'pip install -e ".[test]" && python -m pytest' in readme
 
 
-def test_search_cost_counts_every_search_once_per_study(tiny_run):
+def test_run_cost_sums_every_search_once_per_study(tiny_run):
     work, _ = tiny_run
     config = yaml.safe_load(TEST_CONFIG.read_text())
-    cost = json.loads((work / "results" / "benchmark" / "search_cost.json").read_text())
-    assert cost["total"]["jobs"] == n_searches(config)
+    cost = json.loads((work / "results" / "benchmark" / "run_cost.json").read_text())
+    assert cost["total"]["jobs"] == cost["total"]["this_run"] == n_searches(config)
+    assert cost["total"]["untimed"] == 0 and cost["run"]["made_every_record"]
     studies = load_studies(config)
-    assert {k: v["jobs"] for k, v in cost["studies"].items()} == {
+    assert {k: v["jobs"] for k, v in cost["groups"].items()} == {
         k: len(study.specs) for k, study in studies.items()
     }
     # shared searches count in every study that uses them, once in the total
-    assert 0 < cost["total"]["seconds"] <= sum(v["seconds"] for v in cost["studies"].values())
+    assert 0 < cost["total"]["cpu_s"] <= sum(v["cpu_s"] for v in cost["groups"].values())
+    assert 0 < cost["run"]["wall_s"] < 900
 
 
 FIGURES = {
@@ -105,13 +107,17 @@ def edit_config(work: Path, change) -> str:
     return original
 
 
-TABLES_RERUN = {"study_tables": 1, "study_figures": 1, "readme": 1, "all": 1}
-"""Jobs one study's changed tables rerun."""
+TABLES_RERUN = {"study_tables": 1, "study_figures": 1, "run_cost": 1, "readme": 1, "all": 1}
+"""Jobs one study's changed tables rerun (the cost summary waits for every table)."""
+
+
+AFTER_FIGURES = {"run_cost": 1, "readme": 1, "all": 1}
+"""Jobs a changed figure reruns."""
 
 
 def searches_rerun(count: int) -> dict[str, int]:
     """Jobs ``count`` changed searches of one study rerun (and the cost that sums them)."""
-    return {"search": count, "search_cost": 1, **TABLES_RERUN}
+    return {"search": count, **TABLES_RERUN}
 
 
 @pytest.mark.parametrize(
@@ -155,12 +161,12 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine.py", "searches"),
         ("nets/base.py", "searches"),
-        ("tables.py", {"study_tables": 8, "study_figures": 1, "readme": 1, "all": 1}),
+        ("tables.py", {**TABLES_RERUN, "study_tables": 8}),
         (
             "plots.py",
-            {"headline_figures": 1, "study_figures": 1, "search_gif": 1, "readme": 1, "all": 1},
+            {"headline_figures": 1, "study_figures": 1, "search_gif": 1, **AFTER_FIGURES},
         ),
-        ("animation.py", {"search_gif": 1, "readme": 1, "all": 1}),
+        ("animation.py", {"search_gif": 1, **AFTER_FIGURES}),
         ("report.py", {"readme": 1, "all": 1}),
         ("cli.py", {}),
     ],

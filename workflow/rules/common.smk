@@ -2,13 +2,15 @@
 # Runs at parse time: a bad config stops the workflow before any job.
 
 import sys
+import time
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from rsparity.codegraph import script_digest
+from rsparity.codegraph import module_digest, script_digest
 from rsparity.errors import InputError
+from rsparity.jobs import cost_job, search_job
 from rsparity.studies import load_studies, result_path, spec_from_path_parts
 
 
@@ -63,10 +65,28 @@ HEADLINE = {
 """The headline search's record and trace."""
 
 
+RUN = {"started": time.time(), "cores": workflow.resource_settings.cores}
+"""This Snakemake run: its jobs record its start (rsparity.jobs), to tell runs apart."""
+
+
+onstart:
+    if workflow.local_exec and not workflow.execution_settings.use_threads:
+        print(
+            "rsparity: note: without --force-use-threads (profiles/default sets it) every "
+            "search starts its own Snakemake process (~1 s each)",
+            file=sys.stderr,
+        )
+
+
 def code(path):
     """Digest of the rsparity modules the script ``path`` (relative to the repository)
     imports, transitively: a params entry, so editing one of them reruns the rule."""
     return script_digest(Path(workflow.basedir) / path)
+
+
+def package_code(module):
+    """Digest of the package module ``module`` and what it imports (for ``run:`` rules)."""
+    return module_digest(module)
 
 
 def search_spec(wildcards):

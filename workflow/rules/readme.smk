@@ -1,6 +1,23 @@
 # README.md, rendered from a Jinja2 template; every number comes from results.
 
 
+# What the results cost: CPU time from every search's record, and this run's
+# wall time up to here (the last job before README.md; rsparity.cost).
+rule run_cost:
+    input:
+        unpack(lambda wildcards: STUDY_RESULTS),
+        before=["results/benchmark/engine_speed.json", *FIGURES, *TABLES],
+    output:
+        "results/benchmark/run_cost.json",
+    log:
+        "logs/benchmark/run_cost.log",
+    localrule: True
+    params:
+        code=package_code("rsparity.jobs"),
+    run:
+        cost_job({s: input[s] for s in STUDIES}, output[0], RUN)
+
+
 rule readme:
     input:
         template=f"{workflow.basedir}/workflow/templates/README.md.j2",
@@ -10,7 +27,7 @@ rule readme:
         markdown=expand("results/tables/{study}.md", study=STUDIES),
         headline=HEADLINE["search"],
         benchmark="results/benchmark/engine_speed.json",
-        cost="results/benchmark/search_cost.json",
+        cost="results/benchmark/run_cost.json",
         figures=FIGURES,
         trace=HEADLINE["trace"],
     output:

@@ -1,4 +1,6 @@
 # One search job per distinct setting and seed; the path encodes every setting.
+# A run: job: with --force-use-threads (profiles/default) it runs as a thread of
+# the Snakemake process, which pays Python's start and imports once for all.
 
 
 rule search:
@@ -6,12 +8,10 @@ rule search:
         "results/search/{arch}/{setting}/seed{seed}.json",
     log:
         "logs/search/{arch}/{setting}/seed{seed}.log",
-    benchmark:
-        "logs/search/{arch}/{setting}/seed{seed}.benchmark.tsv"
     conda:
         "../../environment.yml"
     params:
         spec=search_spec,
-        code=code("workflow/scripts/search.py"),
-    script:
-        "../scripts/search.py"
+        code=package_code("rsparity.jobs"),
+    run:
+        search_job(params.spec, output[0], log[0], RUN)

@@ -1,5 +1,11 @@
 # Per-study tables: every run, and a summary per setting (CSV and Markdown).
 
+TABLES = expand(
+    "results/tables/{study}{suffix}",
+    study=STUDIES,
+    suffix=["_runs.csv", "_summary.csv", ".md", "_runs.md"],
+)
+
 
 rule study_tables:
     input:

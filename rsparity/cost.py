@@ -1,0 +1,59 @@
+"""What the results cost: CPU time summed from the jobs' own records, and the run's wall time.
+
+Jobs that share cores run slower in wall time, so summing their wall times
+overstates the work (8 jobs on 2 cores: ~4x).  Each job records its own CPU
+seconds (:func:`rsparity.jobs.job_timing`); the rebuild's wall time is that of
+the run itself, from its start to the moment this summary is made (the last
+job before the README), and it is a rebuild's time only if that run made every
+record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+def job_times(path: str | os.PathLike) -> dict[str, Any] | None:
+    """The ``timing.job`` entry of a record, or None if the record has none."""
+    return json.loads(Path(path).read_text()).get("timing", {}).get("job")
+
+
+def summarise(
+    groups: Mapping[str, Iterable[str | os.PathLike]],
+    run: Mapping[str, Any],
+    now: float | None = None,
+) -> dict[str, Any]:
+    """Cost per group of records (e.g. per study) and in all, and the run's wall time.
+
+    A record shared by several groups counts in each of them and once in the
+    total.  ``run``: this run's stamp ``{"started", "cores"}``.
+    """
+    now = time.time() if now is None else now
+    times = {str(p): job_times(p) for paths in groups.values() for p in paths}
+
+    def total(paths: Iterable[str]) -> dict[str, Any]:
+        jobs = [times[str(p)] for p in paths]
+        known = [j for j in jobs if j is not None]
+        return {
+            "jobs": len(jobs),
+            "cpu_s": sum(j["cpu_s"] for j in known),
+            "untimed": len(jobs) - len(known),
+            "this_run": sum(j["run"] == run["started"] for j in known),
+        }
+
+    summary = total(times)
+    return {
+        "total": summary,
+        "groups": {name: total(paths) for name, paths in groups.items()},
+        "run": {
+            "started": run["started"],
+            "cores": run["cores"],
+            "wall_s": now - run["started"],
+            "made_every_record": summary["this_run"] == summary["jobs"],
+        },
+    }
