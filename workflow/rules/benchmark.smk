@@ -15,7 +15,8 @@ rule engine_benchmark:
     params:
         code=code("benchmarks/engine_speed.py"),
         seconds=config["benchmark_seconds"],
+        root=lambda wildcards, input: Path(input.script).parents[1],
     shell:
         # this checkout's package first (also when another copy is installed)
-        "PYTHONPATH={workflow.basedir:q}${{PYTHONPATH:+:$PYTHONPATH}} "
+        "PYTHONPATH={params.root:q}${{PYTHONPATH:+:$PYTHONPATH}} "
         "python {input.script} --seconds {params.seconds} --json {output} > {log} 2>&1"
