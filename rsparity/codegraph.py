@@ -142,10 +142,18 @@ def code_digest(modules: Iterable[str], root: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+def module_dependencies(name: str, root: Path = PACKAGE_DIR) -> set[str]:
+    """Module ``name``, its parent packages and everything they import, transitively."""
+    out: set[str] = set()
+    for module in _with_parents(name):
+        out |= _closure(module, root)
+    return out
+
+
 def module_digest(name: str, root: Path = PACKAGE_DIR) -> str:
-    """:func:`code_digest` of module ``name`` and everything it imports, transitively
-    (for a rule whose ``run:`` block calls a package function)."""
-    return code_digest(_closure(name, root) | _with_parents(name), root)
+    """:func:`code_digest` of :func:`module_dependencies` (for a rule whose ``run:``
+    block calls a package function)."""
+    return code_digest(module_dependencies(name, root), root)
 
 
 def script_digest(script: str | Path, root: Path = PACKAGE_DIR) -> str:
