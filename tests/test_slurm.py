@@ -97,7 +97,7 @@ def test_n500_study_through_sbatch_equals_local_run(cluster, tmp_path, capsys):
 
 
 class Killer(threading.Thread):
-    """SIGKILL the search process of a running SLURM job: the first one only, or every one.
+    """SIGKILL the process of a running SLURM search job: the first one only, or every one.
 
     (Not `scancel`: plugin 2.8.0 compares sacct's state with "CANCELLED"
     exactly, sacct reports "CANCELLED by <uid>", and the run would wait forever.)
@@ -106,8 +106,8 @@ class Killer(threading.Thread):
     def __init__(self, work: Path, every: bool):
         super().__init__(daemon=True)
         self.every, self.killed, self.stop = every, [], threading.Event()
-        # only this test's searches: their scripts live in its working directory
-        self.pattern = re.escape(f"{work}/.snakemake/scripts/tmp") + r".*search\.py"
+        # only this test's searches: the Snakemake process SLURM runs for a search job
+        self.pattern = re.escape(f"--snakefile {work}/Snakefile --target-jobs search:")
 
     def run(self):
         while not self.stop.is_set():
