@@ -5,13 +5,11 @@ import sys
 import time
 from pathlib import Path
 
-import jsonschema
-import yaml
-
 from rsparity.codegraph import module_digest, script_digest
+from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
 from rsparity.errors import InputError
 from rsparity.jobs import cost_job, search_job
-from rsparity.studies import load_studies, result_path, spec_from_path_parts
+from rsparity.studies import result_path, spec_from_path_parts
 
 
 wildcard_constraints:
@@ -31,29 +29,16 @@ README_STUDIES = [
     "nodiag",
     "paper",
 ]
-SCHEMA = yaml.safe_load(Path(workflow.source_path("../schemas/config.schema.yaml")).read_text())
+OUTPUT_DIRS = ["results", "logs"]
+SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
 
-
-def check_config(config):
-    """Schema (structure, types, defaults) then rsparity's own checks (values); one-line errors."""
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(SCHEMA).iter_errors(config)
-    )
-    if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise InputError(f"config {where.lstrip('.') or '(top level)'}: {error.message}")
-    for key, spec in SCHEMA["properties"].items():
-        if "default" in spec:
-            config.setdefault(key, spec["default"])
-    studies = load_studies(config)
-    missing = [name for name in README_STUDIES if name not in studies]
-    if missing:
-        raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")
-    return studies
-
-
+# The config files again, strictly (Snakemake keeps the last of two equal keys), then
+# every value, each search's memory and the output directories: one line on error.
 try:
-    STUDIES = check_config(config)
+    check_duplicate_keys(workflow.configfiles)
+    STUDIES = check_config(config, SCHEMA, README_STUDIES, traced="headline")
+    for directory in OUTPUT_DIRS:
+        check_output_dir(directory)
 except InputError as err:
     sys.exit(f"rsparity: {err}")
 
