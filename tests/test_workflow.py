@@ -348,3 +348,47 @@ def test_committed_results_reproduce(tmp_path):
     want = want[want["seed"] < SAMPLED_SEEDS].reset_index(drop=True)
     assert len(got) == 16 * SAMPLED_SEEDS
     pd.testing.assert_frame_equal(got, want)
+
+
+def damage_truncate(rec_path: Path) -> None:
+    text = rec_path.read_text()
+    rec_path.write_text(text[: len(text) // 3])
+
+
+def damage_drop_key(rec_path: Path) -> None:
+    rec = json.loads(rec_path.read_text())
+    del rec["trials"]
+    rec_path.write_text(json.dumps(rec))
+
+
+def damage_other_seed(rec_path: Path) -> None:
+    rec = json.loads(rec_path.read_text())
+    rec["params"]["seed"] = 1
+    rec_path.write_text(json.dumps(rec))
+
+
+def test_damaged_record_stops_the_table_step(tmp_path):
+    """A damaged record under results/search: the table job fails with one line naming
+    the file, and leaves no table (Snakemake removed the old one before the job)."""
+    work, env = setup_workdir(tmp_path)
+    table = work / "results" / "tables" / "headline_runs.csv"
+    out = snakemake(work, env, str(table.relative_to(work)))
+    assert out.returncode == 0, out.stderr[-3000:]
+    rec_path = work / result_path(
+        load_studies(yaml.safe_load(TEST_CONFIG.read_text()))["headline"].specs[0]
+    )
+    intact = rec_path.read_text()
+    for damage, problem in [
+        (damage_truncate, "invalid JSON ("),
+        (damage_drop_key, "missing trials"),
+        (damage_other_seed, "its params belong at"),
+    ]:
+        damage(rec_path)
+        out = snakemake(work, env, str(table.relative_to(work)))
+        assert out.returncode != 0
+        lines = [line for line in out.stderr.splitlines() if "damaged result record" in line]
+        assert lines and lines[0].startswith("rsparity: damaged result record "), out.stderr
+        assert str(rec_path.relative_to(work)) in lines[0] and problem in lines[0]
+        assert "Traceback" not in (work / "logs" / "tables" / "headline.log").read_text()
+        assert not table.exists()
+        rec_path.write_text(intact)
