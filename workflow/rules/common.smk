@@ -5,6 +5,7 @@ import sys
 import time
 from pathlib import Path
 
+from rsparity.atomic import remove_stale_temporaries
 from rsparity.codegraph import module_digest, script_digest
 from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
 from rsparity.errors import InputError
@@ -55,6 +56,10 @@ RUN = {"started": time.time(), "cores": workflow.resource_settings.cores}
 
 
 onstart:
+    # A job killed while writing (SIGKILL) leaves a temp file next to its output; this
+    # run holds the working directory's lock and has started no job yet.
+    for path in remove_stale_temporaries("results"):
+        print(f"rsparity: removed {path}, left by a job killed while writing", file=sys.stderr)
     if workflow.local_exec and not workflow.execution_settings.use_threads:
         print(
             "rsparity: note: without --force-use-threads (profiles/default sets it) every "
