@@ -84,7 +84,10 @@ def check_schema(config: dict, schema: dict) -> None:
 def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
     """Every distinct search, the trace of study ``traced``'s first search and the
     animation must fit the ``max_memory`` budget (:func:`rsparity.limits.budget`)."""
-    budget = limits.budget(config["max_memory"], "max_memory")
+    try:
+        budget = limits.budget(config["max_memory"], "max_memory")
+    except InputError as err:
+        raise InputError(f"config max_memory: {err}") from None
     seen = set()
     for study in studies.values():
         for spec, where in zip(study.specs, study.where, strict=True):
