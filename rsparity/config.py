@@ -101,7 +101,10 @@ def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
             except InputError as err:
                 raise InputError(f"config {where}: {err}") from None
     checks = [
-        (f"studies.{traced} (traced)", limits.trace_estimate(studies[traced].specs[0])),
+        (
+            f"studies.{traced} (traced)",
+            limits.trace_estimate(studies[traced].specs[0], config["trace_every"]),
+        ),
         ("gif_frames", limits.gif_estimate(config["gif_frames"])),
     ]
     for where, estimate in checks:

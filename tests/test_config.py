@@ -89,7 +89,7 @@ def test_memory_messages_name_estimate_and_limit():
 def test_the_trace_is_checked(monkeypatch):
     """The traced search fits as a search but not as a trace: the trace is named."""
     trace = limits.Estimate("trace x", {"trace": 1 << 50})
-    monkeypatch.setattr(cfg.limits, "trace_estimate", lambda spec: trace)
+    monkeypatch.setattr(cfg.limits, "trace_estimate", lambda spec, every: trace)
     with pytest.raises(InputError, match=r"^config studies.headline \(traced\): trace x needs"):
         check(TINY)
 
