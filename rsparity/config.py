@@ -115,19 +115,22 @@ def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
 
 
 def check_config(
-    config: dict, schema: dict, required: Iterable[str], traced: str
+    config: dict, schema: dict, required: Iterable[str], traced: str, memory: bool = True
 ) -> dict[str, Study]:
     """The studies of a valid ``config`` (defaults filled in); else one-line :class:`InputError`.
 
     ``required``: study names the workflow needs (the README's); ``traced``: the
-    study whose first search is traced and animated.
+    study whose first search is traced and animated; ``memory``: run
+    :func:`check_memory` (the main Snakemake process does; a job's own process,
+    e.g. on a cluster node with its job's memory limit, need not check every search).
     """
     check_schema(config, schema)
     studies = load_studies(config)
     missing = [name for name in required if name not in studies]
     if missing:
         raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")
-    check_memory(config, studies, traced)
+    if memory:
+        check_memory(config, studies, traced)
     return studies
 
 

@@ -164,3 +164,11 @@ def test_output_dir_read_only(tmp_path, below):
     assert str(err.value) == (
         f"output directory {str(locked)!r} is not writable (jobs write their results there)"
     )
+
+
+def test_a_jobs_own_process_skips_the_memory_check():
+    """On a cluster node the job's process would hold every search to its job's limit."""
+    config = copy.deepcopy(TINY)
+    config["defaults"]["n"] = 1_000_000_000
+    studies = cfg.check_config(config, SCHEMA, README_STUDIES, traced="headline", memory=False)
+    assert studies["headline"].specs[0].n == 1_000_000_000

@@ -34,11 +34,14 @@ OUTPUT_DIRS = ["results", "logs"]
 SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
 
 # The config files again, strictly (Snakemake keeps the last of two equal keys), then
-# every value, each search's memory and the output directories: one line on error.
+# every value and, in the main process (not again in each job's), each search's memory
+# and the output directories: one line on error.
 try:
     check_duplicate_keys(workflow.configfiles)
-    STUDIES = check_config(config, SCHEMA, README_STUDIES, traced="headline")
-    for directory in OUTPUT_DIRS:
+    STUDIES = check_config(
+        config, SCHEMA, README_STUDIES, traced="headline", memory=workflow.is_main_process
+    )
+    for directory in OUTPUT_DIRS if workflow.is_main_process else []:
         check_output_dir(directory)
 except InputError as err:
     sys.exit(f"rsparity: {err}")
