@@ -62,7 +62,8 @@ def test_defaults_are_filled_in():
         ),
         (
             lambda c: c.update(max_memory="lots"),
-            "config max_memory: max_memory must be a size such as 500M or 2G (K, M, G, T: powers of 1024), got 'lots'",
+            "config max_memory: max_memory must be a size such as 500M or 2G "
+            "(K, M, G, T: powers of 1024), got 'lots'",
         ),
         (lambda c: c["studies"].pop("scaling"), "config studies: missing scaling"),
     ],
