@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import NoReturn
 
+from . import limits
 from .atomic import check_writable, write_json
 from .engine import search
 from .errors import InputError
@@ -82,7 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=d["noise"],
         help="paper archs: uniform input noise amplitude in [0, 1), drawn once per data set",
     )
-    s.add_argument("--workers", type=_int, default=1, help="processes for one search (>= 1)")
+    s.add_argument(
+        "--workers",
+        type=_int,
+        default=1,
+        help=f"processes for one search, 1 to the CPU count ({limits.cpu_count()} here)",
+    )
+    s.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        help="refuse a search estimated to need more memory, e.g. 500M or 4G (default: "
+        f"{limits.DEFAULT_FRACTION:.0%} of the memory this process may use)",
+    )
     s.add_argument("--json", metavar="PATH", help="write the result record here (atomically)")
     return parser
 
@@ -119,8 +131,8 @@ def run_search(args: argparse.Namespace) -> int:
         readout=args.readout,
         noise=args.noise,
     )
-    if args.workers < 1:
-        raise InputError(f"workers must be an integer >= 1, got {args.workers}")
+    limits.check_workers(args.workers)
+    limits.check(limits.search_estimate(spec, args.workers), limits.budget(args.max_memory))
     if args.json:
         check_writable(args.json)
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
@@ -137,14 +149,29 @@ def run_search(args: argparse.Namespace) -> int:
     else:
         print(f"# NOT SOLVED within {spec.max_trials} trials ({wall:.2f}s wallclock)")
     if args.json:
-        write_json(record, args.json)
+        try:
+            write_json(record, args.json)
+        except OSError as err:
+            raise InputError(f"--json path {args.json!r}: cannot write it: {err}") from None
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv``; the exit code: 0, or 2 after a one-line error
+    (bad input, over the memory limit, out of memory anyway), 130 on Ctrl-C."""
     args = build_parser().parse_args(argv)
     try:
         return run_search(args)
     except InputError as err:
         print(f"rsparity: error: {err}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(
+            "rsparity: error: out of memory although the estimate fit --max-memory; "
+            "give a lower --max-memory, or smaller --n, --sample-size or --hidden",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print("rsparity: interrupted (no result written)", file=sys.stderr)
+        return 130

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "readout": READOUTS[0],
     "noise": 0.0,
 }
+MAX_WEIGHT_SCALE = 1e300
+"""Largest weight_scale r: numpy's uniform(-r, r) needs 2r finite, and a unit sums its
+weights (H + 2 terms of at most 2r each) without overflowing far beyond any H that fits."""
 PAPER_OPTIONS = ("order", "readout", "noise")
 """Settings only the paper protocol has; reference-protocol records leave them out."""
 
@@ -80,6 +83,11 @@ class SearchSpec:
             or not (math.isfinite(r) and r > 0)
         ):
             raise InputError(f"weight_scale must be a finite number > 0, got {r!r}")
+        if r > MAX_WEIGHT_SCALE:
+            raise InputError(
+                f"weight_scale must be <= {MAX_WEIGHT_SCALE:g} (weights are U[-r, r]: 2r and "
+                f"every sum of weights must stay a finite float), got {r!r}"
+            )
         if paper and self.sample_size == "all":
             raise InputError(
                 f"sample_size 'all' is not available for arch {self.arch!r} "

@@ -72,11 +72,13 @@ def _spec(where: str, settings: dict, seed: int) -> SearchSpec:
 
 @dataclass(frozen=True)
 class Study:
-    """A named set of searches: its title (for tables) and one spec per run and seed."""
+    """A named set of searches: its title (for tables), one spec per run and seed, and
+    where in the config each spec's run is (``studies.<name>.runs[<i>]``, for messages)."""
 
     name: str
     title: str
     specs: list[SearchSpec]
+    where: list[str]
 
 
 def load_studies(config: dict) -> dict[str, Study]:
@@ -110,15 +112,16 @@ def load_studies(config: dict) -> dict[str, Study]:
         runs = study.get("runs", [{}])
         if not isinstance(runs, list) or not runs:
             raise _fail(f"{where}.runs", f"must be a non-empty list of mappings, got {runs!r}")
-        specs = []
+        specs, wheres = [], []
         for i, run in enumerate(runs):
             here = f"{where}.runs[{i}]"
             settings = {**defaults, **common, **_check_overrides(here, run)}
             specs += [_spec(here, settings, seed) for seed in seeds]
+            wheres += [here] * len(seeds)
         title = study.get("title", name)
         if not isinstance(title, str):
             raise _fail(f"{where}.title", f"must be a string, got {title!r}")
-        out[name] = Study(name, title, specs)
+        out[name] = Study(name, title, specs, wheres)
     return out
 
 

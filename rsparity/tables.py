@@ -6,7 +6,6 @@ fresh runs give byte-identical CSV and Markdown.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +14,7 @@ import pandas as pd
 
 from . import fmt
 from .stats import solver_fraction
+from .stored import read_record
 from .studies import SETTING_KEYS
 
 RESULT_COLUMNS = [
@@ -27,10 +27,14 @@ RESULT_COLUMNS = [
 
 
 def runs_frame(paths: Iterable[str | Path]) -> pd.DataFrame:
-    """One row per result record: its settings, seed and deterministic results."""
+    """One row per result record: its settings, seed and deterministic results.
+
+    :class:`~rsparity.errors.InputError` naming the first damaged record
+    (:func:`rsparity.stored.read_record`): never a table from a bad file.
+    """
     rows = []
     for path in paths:
-        rec = json.loads(Path(path).read_text())
+        rec = read_record(path)
         params = {k: v for k, v in rec["params"].items() if k != "protocol"}
         rows.append({**params, **{k: rec[k] for k in RESULT_COLUMNS}})
     frame = pd.DataFrame(rows)

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from readonly import read_only
 
 from rsparity import atomic, cli, record
 from rsparity.engine import search
@@ -107,6 +108,7 @@ BAD = [
     (["--seed", "-1"], "seed must be an integer >= 0, got -1"),
     (["--arch", "A9"], "unknown arch 'A9'; allowed: full, nodiag"),
     (["--workers", "0"], "workers must be an integer >= 1, got 0"),
+    (["--weight-scale", "1e308"], "weight_scale must be <= 1e+300"),
 ]
 
 
@@ -127,6 +129,41 @@ def test_unwritable_json_path(tmp_path, target):
     out = run("search", "--json", target, cwd=tmp_path)
     assert out.returncode == 2 and out.stderr.count("\n") == 1
     assert "--json path" in out.stderr and target in out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_into_a_read_only_directory(tmp_path):
+    with read_only(tmp_path / "ro") as directory:
+        out = run("search", "--n", "10", "--json", str(directory / "r.json"))
+        assert list(directory.iterdir()) == []
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert f"--json path {str(directory / 'r.json')!r} is not writable" in out.stderr
+    assert out.stdout == ""  # refused before the search
+
+
+def test_a_write_that_fails_after_the_search_is_one_line(tmp_path, monkeypatch, capsys):
+    """E.g. the disk fills up: the error names the path and the OS's reason."""
+    path = tmp_path / "r.json"
+    path.write_text("old")
+
+    def full(fd, *args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fchmod", full)  # inside write_text, after mkstemp
+    assert cli.main(["search", "--n", "10", "--sample-size", "64", "--json", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err and str(path) in err
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # the temp file is gone
+
+
+def test_ctrl_c_is_one_line_and_no_file(tmp_path, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "search", interrupted)
+    assert cli.main(["search", "--json", str(tmp_path / "r.json")]) == 130
+    assert capsys.readouterr().err == "rsparity: interrupted (no result written)\n"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -15,6 +15,7 @@ import imageio.v3 as iio
 import pandas as pd
 import pytest
 import yaml
+from readonly import read_only
 from workflow_helpers import REPO, TEST_CONFIG, pending, setup_workdir, snakemake
 
 from rsparity.studies import load_studies, result_path
@@ -232,19 +233,75 @@ BAD_CONFIGS = [
         "config defaults.weight_scale: 'big' is not of type 'number'",
     ),
     (bad(lambda c: c["studies"].pop("headline")), "config studies: missing headline"),
+    # issue 14: these passed the check and the dry run, then failed in the job
+    (
+        bad(lambda c: c["defaults"].update(n=1_000_000_000)),
+        "config studies.headline.runs[0]: search arch=full n=1000000000 hidden=2 "
+        "sample_size=256 max_trials=20000 needs about",
+    ),
+    (
+        bad(lambda c: c["defaults"].update(sample_size=1_000_000_000)),
+        "config studies.headline.runs[0]: search arch=full n=20 hidden=2 "
+        "sample_size=1000000000 max_trials=20000 needs about",
+    ),
+    (bad(lambda c: c.update(max_memory="1M")), "of memory, over the limit of 1.0 MiB"),
 ]
+
+
+def stopped_before_any_job(work: Path, out, message: str, prefix: str = "rsparity: config"):
+    """The run failed with one ``prefix`` line containing ``message``, no traceback, no job."""
+    assert out.returncode != 0
+    errors = [line for line in out.stderr.splitlines() if line.startswith("rsparity:")]
+    assert len(errors) == 1 and errors[0].startswith(prefix), out.stderr
+    assert message in errors[0], out.stderr
+    assert "Traceback" not in out.stderr
+    assert not list(work.glob("logs/**/*.log")) and "Select jobs to execute" not in out.stderr
 
 
 @pytest.mark.parametrize("make,message", BAD_CONFIGS)
 def test_bad_config_stops_before_any_job(tmp_path, make, message):
     work, env = setup_workdir(tmp_path)
     edit_config(work, make)
-    out = snakemake(work, env)
-    assert out.returncode != 0
-    errors = [line for line in out.stderr.splitlines() if line.startswith("rsparity: config")]
-    assert len(errors) == 1 and message in errors[0], out.stderr
-    assert "Traceback" not in out.stderr
+    stopped_before_any_job(work, snakemake(work, env), message)
     assert not (work / "results").exists()
+
+
+def test_bad_config_stops_the_dry_run_too(tmp_path):
+    work, env = setup_workdir(tmp_path)
+    edit_config(work, bad(lambda c: c["defaults"].update(n=1_000_000_000)))
+    stopped_before_any_job(work, snakemake(work, env, "-n"), "needs about")
+
+
+def test_a_study_written_twice_stops_before_any_job(tmp_path):
+    work, env = setup_workdir(tmp_path)
+    path = work / "config" / "config.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    first = lines.index("  headline:\n") + 1
+    studies = lines.index("studies:\n")
+    path.write_text(
+        "".join([*lines[: studies + 1], "  headline:\n", "    seeds: [7]\n"] + lines[studies + 1 :])
+    )
+    out = snakemake(work, env)
+    # the original headline moved down by two lines; the later one is the duplicate
+    stopped_before_any_job(
+        work, out, f"line {first + 2}: duplicate key 'headline' (first on line {studies + 2})"
+    )
+    assert not (work / "results").exists()
+
+
+def test_results_not_writable_stops_before_any_job(tmp_path):
+    """As root only a path that cannot be created, a read-only mount or an immutable
+    directory stops a write (tests/readonly.py); here results/ is a file, then immutable."""
+    work, env = setup_workdir(tmp_path)
+    (work / "results").write_text("not a directory\n")
+    out = snakemake(work, env)
+    stopped_before_any_job(work, out, "output directory 'results' is not a directory", "rsparity:")
+    (work / "results").unlink()
+    with read_only(work / "results"):
+        out = snakemake(work, env)
+        assert list((work / "results").iterdir()) == []
+    message = "output directory 'results' is not writable (jobs write their results there)"
+    stopped_before_any_job(work, out, message, "rsparity:")
 
 
 def test_fresh_runs_give_byte_identical_tables_and_figures(tiny_run, tmp_path):
@@ -291,3 +348,47 @@ def test_committed_results_reproduce(tmp_path):
     want = want[want["seed"] < SAMPLED_SEEDS].reset_index(drop=True)
     assert len(got) == 16 * SAMPLED_SEEDS
     pd.testing.assert_frame_equal(got, want)
+
+
+def damage_truncate(rec_path: Path) -> None:
+    text = rec_path.read_text()
+    rec_path.write_text(text[: len(text) // 3])
+
+
+def damage_drop_key(rec_path: Path) -> None:
+    rec = json.loads(rec_path.read_text())
+    del rec["trials"]
+    rec_path.write_text(json.dumps(rec))
+
+
+def damage_other_seed(rec_path: Path) -> None:
+    rec = json.loads(rec_path.read_text())
+    rec["params"]["seed"] = 1
+    rec_path.write_text(json.dumps(rec))
+
+
+def test_damaged_record_stops_the_table_step(tmp_path):
+    """A damaged record under results/search: the table job fails with one line naming
+    the file, and leaves no table (Snakemake removed the old one before the job)."""
+    work, env = setup_workdir(tmp_path)
+    table = work / "results" / "tables" / "headline_runs.csv"
+    out = snakemake(work, env, str(table.relative_to(work)))
+    assert out.returncode == 0, out.stderr[-3000:]
+    rec_path = work / result_path(
+        load_studies(yaml.safe_load(TEST_CONFIG.read_text()))["headline"].specs[0]
+    )
+    intact = rec_path.read_text()
+    for damage, problem in [
+        (damage_truncate, "invalid JSON ("),
+        (damage_drop_key, "missing trials"),
+        (damage_other_seed, "its params belong at"),
+    ]:
+        damage(rec_path)
+        out = snakemake(work, env, str(table.relative_to(work)))
+        assert out.returncode != 0
+        lines = [line for line in out.stderr.splitlines() if "damaged result record" in line]
+        assert lines and lines[0].startswith("rsparity: damaged result record "), out.stderr
+        assert str(rec_path.relative_to(work)) in lines[0] and problem in lines[0]
+        assert "Traceback" not in (work / "logs" / "tables" / "headline.log").read_text()
+        assert not table.exists()
+        rec_path.write_text(intact)

@@ -5,13 +5,12 @@ import sys
 import time
 from pathlib import Path
 
-import jsonschema
-import yaml
-
+from rsparity.atomic import remove_stale_temporaries
 from rsparity.codegraph import module_digest, script_digest
+from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
 from rsparity.errors import InputError
 from rsparity.jobs import cost_job, search_job
-from rsparity.studies import load_studies, result_path, spec_from_path_parts
+from rsparity.studies import result_path, spec_from_path_parts
 
 
 wildcard_constraints:
@@ -31,29 +30,19 @@ README_STUDIES = [
     "nodiag",
     "paper",
 ]
-SCHEMA = yaml.safe_load(Path(workflow.source_path("../schemas/config.schema.yaml")).read_text())
+OUTPUT_DIRS = ["results", "logs"]
+SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
 
-
-def check_config(config):
-    """Schema (structure, types, defaults) then rsparity's own checks (values); one-line errors."""
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(SCHEMA).iter_errors(config)
-    )
-    if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise InputError(f"config {where.lstrip('.') or '(top level)'}: {error.message}")
-    for key, spec in SCHEMA["properties"].items():
-        if "default" in spec:
-            config.setdefault(key, spec["default"])
-    studies = load_studies(config)
-    missing = [name for name in README_STUDIES if name not in studies]
-    if missing:
-        raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")
-    return studies
-
-
+# The config files again, strictly (Snakemake keeps the last of two equal keys), then
+# every value and, in the main process (not again in each job's), each search's memory
+# and the output directories: one line on error.
 try:
-    STUDIES = check_config(config)
+    check_duplicate_keys(workflow.configfiles)
+    STUDIES = check_config(
+        config, SCHEMA, README_STUDIES, traced="headline", memory=workflow.is_main_process
+    )
+    for directory in OUTPUT_DIRS if workflow.is_main_process else []:
+        check_output_dir(directory)
 except InputError as err:
     sys.exit(f"rsparity: {err}")
 
@@ -70,6 +59,10 @@ RUN = {"started": time.time(), "cores": workflow.resource_settings.cores}
 
 
 onstart:
+    # A job killed while writing (SIGKILL) leaves a temp file next to its output; this
+    # run holds the working directory's lock and has started no job yet.
+    for path in remove_stale_temporaries("results"):
+        print(f"rsparity: removed {path}, left by a job killed while writing", file=sys.stderr)
     if workflow.local_exec and not workflow.execution_settings.use_threads:
         print(
             "rsparity: note: without --force-use-threads (profiles/default sets it) every "

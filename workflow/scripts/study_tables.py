@@ -1,16 +1,21 @@
-"""Snakemake script: a study's result records -> runs and summary tables."""
+"""Snakemake script: a study's result records -> runs and summary tables (written atomically)."""
 
 import sys
 
+from rsparity.atomic import write_text
+from rsparity.errors import InputError
 from rsparity.tables import markdown, runs_frame, summary_frame, varying
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 sys.stderr = open(snakemake.log[0], "w")
 
-runs = runs_frame(snakemake.input)
+try:
+    runs = runs_frame(snakemake.input)
+except InputError as err:  # a damaged record: one line naming it, no table
+    sys.exit(f"rsparity: {err}")
 summary = summary_frame(runs)
-runs.to_csv(snakemake.output.runs, index=False, lineterminator="\n")
-summary.to_csv(snakemake.output.summary, index=False, lineterminator="\n")
+write_text(runs.to_csv(index=False, lineterminator="\n"), snakemake.output.runs)
+write_text(summary.to_csv(index=False, lineterminator="\n"), snakemake.output.summary)
 
 keys = varying(runs)
 run_cols = {k: k for k in keys} | {
@@ -31,8 +36,9 @@ summary_cols = {k: k for k in keys} | {
     "p_hi": "95% CI high",
     "expected_trials": "expected trials 1/p",
 }
-with open(snakemake.output.markdown, "w") as fh:
-    fh.write(f"#### {snakemake.params.title}\n\n" + markdown(summary, summary_cols))
-with open(snakemake.output.runs_markdown, "w") as fh:
-    fh.write(f"#### {snakemake.params.title}: every run\n\n" + markdown(runs, run_cols))
+title = snakemake.params.title
+write_text(f"#### {title}\n\n" + markdown(summary, summary_cols), snakemake.output.markdown)
+write_text(
+    f"#### {title}: every run\n\n" + markdown(runs, run_cols), snakemake.output.runs_markdown
+)
 print(f"{len(runs)} runs, {len(summary)} settings", file=sys.stderr)
