@@ -252,14 +252,19 @@ RSS_SCRIPT = textwrap.dedent(
 @pytest.mark.slow
 def test_search_estimate_bounds_the_resident_memory():
     """The peak resident set (``ru_maxrss``) above the interpreter's, for a search whose
-    10x-long held-out set (1,024 x 20,000 float64: 164 MB) is its biggest array."""
+    10x-long held-out set (1,024 x 20,000 float64: 164 MB) is its biggest array.
+
+    The resident peak depends on the machine (613 MB here, 204 MB on CI: pages a
+    temporary never touches are not resident), so the estimate's tightness is judged
+    against that array, which every machine must hold, not against the measured peak."""
     out = subprocess.run(
         [sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True
     )
     solved, grown = out.stdout.split()
     estimate = limits.search_estimate(SearchSpec(n=2000, sample_size=1024, seed=0))
     assert solved == "True"
-    assert 1024 * 20_000 * 8 < int(grown) <= estimate.bytes <= UPPER_FACTOR * int(grown)
+    biggest = 1024 * 20_000 * 8
+    assert biggest < int(grown) <= estimate.bytes <= 2 * UPPER_FACTOR * biggest
 
 
 def test_gif_estimate_covers_its_frames():
