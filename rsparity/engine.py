@@ -22,7 +22,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from .data import Dataset
-from .nets import Architecture, Params, get_architecture, select
+from .nets import Architecture, Params, get_architecture, n_trials, select
 from .protocols import training_set
 from .spec import SearchSpec
 
@@ -74,33 +74,51 @@ def open_stream(spec: SearchSpec) -> Stream:
     )
 
 
-def survivors(arch: Architecture, params: Params, data: Dataset, chunk: int) -> np.ndarray:
-    """Indices of the trials in ``params`` that classify every sequence of ``data``."""
-    alive = np.arange(next(iter(params.values())).shape[0])
+def survivors(
+    arch: Architecture, params: Params, data: Dataset, chunk: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the trials in ``params`` that classify every sequence of ``data``, and
+    each trial's sequence-steps under the protocol's order: its sequences in training
+    order up to and including the first one it gets wrong (one input step of one
+    sequence = 1).  That count does not depend on ``chunk``: it is what a plain loop
+    stopping at a trial's first error would evaluate."""
+    count = n_trials(params)
+    alive = np.arange(count)
+    spent = np.zeros(count, dtype=np.int64)
+    steps = np.cumsum(data.lengths, dtype=np.int64)
     done = 0
     while alive.size and done < data.size:
         step = min(max(1, chunk // alive.size), data.size - done)
         ok = arch.correct(select(params, alive), data, done, done + step)
-        alive = alive[ok.all(axis=1)]
+        passed = ok.all(axis=1)
+        dead = ~passed
+        spent[alive[dead]] = steps[done + np.argmin(ok[dead], axis=1)]
+        alive = alive[passed]
         done += step
-    return alive
+    spent[alive] = steps[-1] if steps.size else 0
+    return alive, spent
 
 
-def scan_block(stream: Stream, first: int, count: int, chunk: int) -> int | None:
-    """1-based index of the first solver among trials first..first+count-1, or None."""
-    hits = survivors(stream.arch, stream.params(first, count), stream.data, chunk)
-    return first + int(hits[0]) if hits.size else None
+def scan_block(stream: Stream, first: int, count: int, chunk: int) -> tuple[int | None, int]:
+    """1-based index of the first solver among trials first..first+count-1 (or None), and
+    the sequence-steps of the block's trials up to that solver (all of them if none)."""
+    hits, spent = survivors(stream.arch, stream.params(first, count), stream.data, chunk)
+    if not hits.size:
+        return None, int(spent.sum())
+    return first + int(hits[0]), int(spent[: hits[0] + 1].sum())
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """``trials`` is the solver's index, or ``max_trials`` when nothing solved."""
+    """``trials`` is the solver's index, or ``max_trials`` when nothing solved;
+    ``sequence_steps`` is the work of those trials (see :func:`survivors`)."""
 
     solved: bool
     trials: int
     weights: Params | None
     stream: Stream
     wallclock_s: float
+    sequence_steps: int
 
 
 Progress = Callable[[int, float], None]
@@ -113,7 +131,7 @@ def _worker_init(stream: Stream) -> None:
     _WORKER_STREAM = stream
 
 
-def _worker_scan(first: int, count: int, chunk: int) -> int | None:
+def _worker_scan(first: int, count: int, chunk: int) -> tuple[int | None, int]:
     assert _WORKER_STREAM is not None
     return scan_block(_WORKER_STREAM, first, count, chunk)
 
@@ -141,21 +159,22 @@ def search(
     start = time.perf_counter()
     stream = open_stream(spec)
     found = None
-    done = 0
+    done = spent = 0
     if workers == 1:
         for first, count in _blocks(spec.max_trials, block):
-            found = scan_block(stream, first, count, chunk)
+            found, steps = scan_block(stream, first, count, chunk)
+            spent += steps
             done = first + count - 1
             if progress:
                 progress(done, time.perf_counter() - start)
             if found is not None:
                 break
     else:
-        found, done = _parallel(stream, spec.max_trials, block, chunk, workers, start, progress)
+        found, spent = _parallel(stream, spec.max_trials, block, chunk, workers, start, progress)
     wallclock = time.perf_counter() - start
     if found is None:
-        return SearchOutcome(False, spec.max_trials, None, stream, wallclock)
-    return SearchOutcome(True, found, stream.params(found, 1), stream, wallclock)
+        return SearchOutcome(False, spec.max_trials, None, stream, wallclock, spent)
+    return SearchOutcome(True, found, stream.params(found, 1), stream, wallclock, spent)
 
 
 def _parallel(stream, max_trials, block, chunk, workers, start, progress):
@@ -165,7 +184,7 @@ def _parallel(stream, max_trials, block, chunk, workers, start, progress):
         pending = []
         blocks = _blocks(max_trials, block)
         found = None
-        done = 0
+        spent = 0
         while True:
             while len(pending) < 2 * workers:
                 nxt = next(blocks, None)
@@ -175,7 +194,8 @@ def _parallel(stream, max_trials, block, chunk, workers, start, progress):
             if not pending:
                 break
             (first, count), fut = pending.pop(0)
-            found = fut.result()
+            found, steps = fut.result()
+            spent += steps
             done = first + count - 1
             if progress:
                 progress(done, time.perf_counter() - start)
@@ -183,7 +203,7 @@ def _parallel(stream, max_trials, block, chunk, workers, start, progress):
                 for _, f in pending:
                     f.cancel()
                 break
-        return found, done
+        return found, spent
 
 
 def accuracy(arch: Architecture, params: Params, data: Dataset, chunk: int = 1 << 16) -> float:

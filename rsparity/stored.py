@@ -22,6 +22,7 @@ REQUIRED_KEYS = (
     "params",
     "solved",
     "trials",
+    "sequence_steps",
     "weights",
     "train_accuracy",
     "heldout_accuracy",
@@ -67,6 +68,9 @@ def _problem(rec: Any, path: Path) -> str | None:
         return f"trials must be an integer from 1 to max_trials={spec.max_trials}, got {trials!r}"
     if not solved and trials != spec.max_trials:
         return f"an unsolved search runs max_trials={spec.max_trials} trials, got {trials!r}"
+    steps = rec["sequence_steps"]
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < trials:
+        return f"sequence_steps must be an integer >= trials={trials}, got {steps!r}"
     for key in ACCURACY_KEYS:
         value = rec[key]
         if solved and not _accuracy(value):

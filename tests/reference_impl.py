@@ -38,13 +38,23 @@ def plain_search(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag=
     ``X`` replaces the drawn training set (used for the 'all' option, which
     draws no data from the generator).
     """
+    return plain_search_steps(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag, X)[:2]
+
+
+def plain_search_steps(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag=False, X=None):
+    """``plain_search`` and the sequence-steps a loop stopping at each trial's first wrong
+    sequence would evaluate, up to the solver (or all ``max_trials``)."""
     rng = np.random.default_rng(seed)
     if X is None:
         X = rng.choice([-1, 1], size=(sample_size, n))
     y = X.prod(axis=1)
     d = hidden + hidden * hidden + hidden + hidden + 1
+    steps = 0
     for k in range(1, max_trials + 1):
         w = rng.uniform(-weight_scale, weight_scale, size=d)
-        if trial_correct(X, y, w, hidden, nodiag).all():
-            return k, w
-    return None, None
+        ok = trial_correct(X, y, w, hidden, nodiag)
+        wrong = np.flatnonzero(~ok)
+        steps += n * (wrong[0] + 1 if wrong.size else len(ok))
+        if not wrong.size:
+            return k, w, steps
+    return None, None, steps

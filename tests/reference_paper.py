@@ -129,11 +129,26 @@ def plain_search(
     arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise=0.0
 ):
     """(index of the first trial that classifies every training sequence, its draws), or Nones."""
+    found = plain_search_steps(
+        arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise
+    )
+    return found[:2]
+
+
+def plain_search_steps(
+    arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise=0.0
+):
+    """``plain_search`` and the input steps a loop stopping at each trial's first wrong
+    sequence would evaluate, up to the solver (or all ``max_trials``)."""
     rng = np.random.default_rng(seed)
     inputs, targets = make_sequences(rng, n, sample_size, noise)
+    ends = np.cumsum([len(x) for x in inputs])
     d = n_weights(arch, hidden)
+    steps = 0
     for k in range(1, max_trials + 1):
         w = rng.uniform(-weight_scale, weight_scale, size=d)
-        if trial_correct(arch, w, hidden, inputs, targets, order, readout).all():
-            return k, w
-    return None, None
+        wrong = np.flatnonzero(~trial_correct(arch, w, hidden, inputs, targets, order, readout))
+        steps += int(ends[wrong[0]] if wrong.size else ends[-1])
+        if not wrong.size:
+            return k, w, steps
+    return None, None, steps

@@ -17,6 +17,7 @@ KEYS = {
     "params",
     "solved",
     "trials",
+    "sequence_steps",
     "weights",
     "train_accuracy",
     "heldout_accuracy",

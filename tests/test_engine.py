@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from reference_impl import plain_search, split_weights
+from reference_impl import plain_search, plain_search_steps, split_weights
 
 from rsparity.data import all_sequences
 from rsparity.engine import open_stream, search
@@ -48,10 +48,11 @@ def _id(spec):
 @pytest.mark.parametrize("spec", CASES, ids=_id)
 def test_engine_equals_plain_protocol(spec):
     nodiag = spec.arch == "nodiag"
-    want_k, want_w = plain_search(
+    want_k, want_w, want_steps = plain_search_steps(
         spec.seed, spec.n, spec.hidden, spec.weight_scale, spec.sample_size, spec.max_trials, nodiag
     )
     got = search(spec)
+    assert got.sequence_steps == want_steps
     assert got.solved == (want_k is not None)
     if want_k is None:
         assert got.trials == spec.max_trials and got.weights is None
@@ -92,6 +93,7 @@ def test_invariant_to_block_chunk_and_workers(block, chunk, workers):
     )
     assert base.solved
     assert got.trials == base.trials
+    assert got.sequence_steps == base.sequence_steps
     assert all(np.array_equal(got.weights[k], base.weights[k]) for k in base.weights)
 
 

@@ -95,6 +95,8 @@ def test_params_of_another_seed(records):
         (lambda r: r.update(solved="yes"), "solved must be true or false, got 'yes'"),
         (lambda r: r.update(trials=0), "trials must be an integer from 1 to max_trials="),
         (lambda r: r.update(trials=10.5), "trials must be an integer"),
+        (lambda r: r.update(sequence_steps=None), "sequence_steps must be an integer >= trials"),
+        (lambda r: r.update(sequence_steps=1), "sequence_steps must be an integer >= trials"),
         (lambda r: r.update(heldout_accuracy=1.5), "heldout_accuracy of a solved search"),
         (lambda r: r.update(train_accuracy=None), "train_accuracy of a solved search"),
         (lambda r: r.update(weights=None), "weights must be an object exactly when solved"),
