@@ -41,7 +41,9 @@ def plain_search(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag=
     return plain_search_steps(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag, X)[:2]
 
 
-def plain_search_steps(seed, n, hidden, weight_scale, sample_size, max_trials, nodiag=False, X=None):
+def plain_search_steps(
+    seed, n, hidden, weight_scale, sample_size, max_trials, nodiag=False, X=None
+):
     """``plain_search`` and the sequence-steps a loop stopping at each trial's first wrong
     sequence would evaluate, up to the solver (or all ``max_trials``)."""
     rng = np.random.default_rng(seed)
