@@ -21,6 +21,7 @@ import yaml
 
 from . import limits
 from .errors import InputError
+from .gradient.study import load_cells, load_vanishing
 from .studies import Study, load_studies
 
 
@@ -129,6 +130,8 @@ def check_config(
     missing = [name for name in required if name not in studies]
     if missing:
         raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")
+    load_cells(config, studies)
+    load_vanishing(config)
     if memory:
         check_memory(config, studies, traced)
     return studies

@@ -18,22 +18,47 @@ from pathlib import Path
 from typing import Any
 
 
+def wall_timing(started: float, run: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's ``timing.job`` entry by wall clock (``clock: "wall"``), for jobs whose work
+    runs on threads they do not own (JAX's), where the thread's CPU time would miss it."""
+    finished = time.time()
+    return {
+        "cpu_s": finished - started,
+        "clock": "wall",
+        "wall_s": finished - started,
+        "started": started,
+        "finished": finished,
+        "run": run.get("started"),
+    }
+
+
 def job_times(path: str | os.PathLike) -> dict[str, Any] | None:
     """The ``timing.job`` entry of a record, or None if the record has none."""
     return json.loads(Path(path).read_text()).get("timing", {}).get("job")
+
+
+def process_cpu() -> float:
+    """CPU seconds of this process (every thread) and of its finished children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def summarise(
     groups: Mapping[str, Iterable[str | os.PathLike]],
     run: Mapping[str, Any],
     now: float | None = None,
+    cpu: float | None = None,
 ) -> dict[str, Any]:
     """Cost per group of records (e.g. per study) and in all, and the run's wall time.
 
     A record shared by several groups counts in each of them and once in the
-    total.  ``run``: this run's stamp ``{"started", "cores"}``.
+    total.  ``run``: this run's stamp ``{"started", "cores"}``, and ``cpu_started``
+    (:func:`process_cpu` when the run started) if the run's own CPU time is wanted:
+    the Snakemake process's threads (thread jobs, JAX's threads, Snakemake itself)
+    and its finished children (script and shell jobs).
     """
     now = time.time() if now is None else now
+    cpu = process_cpu() if cpu is None else cpu
     times = {str(p): job_times(p) for paths in groups.values() for p in paths}
 
     def total(paths: Iterable[str]) -> dict[str, Any]:
@@ -42,6 +67,7 @@ def summarise(
         return {
             "jobs": len(jobs),
             "cpu_s": sum(j["cpu_s"] for j in known),
+            "wall_clocked": sum(j.get("clock") == "wall" for j in known),
             "untimed": len(jobs) - len(known),
             "this_run": sum(j["run"] == run["started"] for j in known),
         }
@@ -54,6 +80,7 @@ def summarise(
             "started": run["started"],
             "cores": run["cores"],
             "wall_s": now - run["started"],
+            "cpu_s": cpu - run["cpu_started"] if "cpu_started" in run else None,
             "made_every_record": summary["this_run"] == summary["jobs"],
         },
     }

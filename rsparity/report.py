@@ -172,18 +172,24 @@ def nodiag_at(summary: Sequence[Mapping], n: int) -> dict | None:
 
 
 def cost_context(cost: Mapping[str, Any]) -> dict[str, Any]:
-    """What the searches cost (CPU minutes from the jobs' own records) and whether the
-    run that wrote the README made every record (only then is its wall time a rebuild's)."""
+    """What the results cost and whether the run that wrote the README made every record
+    (only then is its wall time a rebuild's).  Searches: CPU minutes from the jobs' own
+    records; gradient cells (group ``gradient``): their wall minutes, as JAX computes on
+    threads of its own; the run: the Snakemake process's CPU, every job included."""
     total, paper, run = cost["total"], cost["groups"]["paper"], cost["run"]
+    grad = cost["groups"].get("gradient", {"jobs": 0, "cpu_s": 0.0})
     return {
-        "jobs": total["jobs"],
-        "cpu_min": total["cpu_s"] / 60,
+        "jobs": total["jobs"] - grad["jobs"],
+        "cpu_min": (total["cpu_s"] - grad["cpu_s"]) / 60,
         "untimed": total["untimed"],
         "paper_jobs": paper["jobs"],
         "paper_cpu_min": paper["cpu_s"] / 60,
+        "gradient_jobs": grad["jobs"],
+        "gradient_wall_min": grad["cpu_s"] / 60,
         "rebuild": run["made_every_record"],
         "reran": total["this_run"],
         "wall_min": run["wall_s"] / 60,
+        "run_cpu_min": run["cpu_s"] / 60 if run.get("cpu_s") is not None else None,
         "cores": run["cores"],
     }
 
@@ -207,6 +213,7 @@ def readme_context(
     benchmark: str | os.PathLike,
     cost: str | os.PathLike,
     literature: Mapping[str, Any],
+    gradient: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the README template shows, from the result files.
 
@@ -233,6 +240,7 @@ def readme_context(
         "nodiag_headline": nodiag_at(studies["nodiag"]["summary"], head["params"]["n"]),
         "paper": paper_context(summary, literature["paper"]),
         "claims": claims(studies, ref),
+        "gradient": gradient,
     }
 
 

@@ -1,6 +1,7 @@
 """The rebuild's cost is summed from each job's CPU time and the run's own wall time."""
 
 import json
+import time
 
 from rsparity.cost import summarise
 from rsparity.jobs import search_job
@@ -16,10 +17,49 @@ def test_cpu_time_is_summed_not_wall_time_and_the_run_is_timed_as_a_whole(tmp_pa
     a = record(tmp_path / "a.json", 1.0, 4.0, 100.0)
     b = record(tmp_path / "b.json", 2.0, 4.0, 100.0)
     c = record(tmp_path / "c.json", 1.5, 4.0, 100.0)
-    cost = summarise({"x": [a, b], "y": [b, c]}, {"started": 100.0, "cores": 2}, now=106.5)
-    assert cost["total"] == {"jobs": 3, "cpu_s": 4.5, "untimed": 0, "this_run": 3}
+    run = {"started": 100.0, "cores": 2, "cpu_started": 20.0}
+    cost = summarise({"x": [a, b], "y": [b, c]}, run, now=106.5, cpu=31.0)
+    assert cost["total"] == {
+        "jobs": 3,
+        "cpu_s": 4.5,
+        "wall_clocked": 0,
+        "untimed": 0,
+        "this_run": 3,
+    }
     assert cost["groups"]["x"]["cpu_s"] == 3.0 and cost["groups"]["y"]["cpu_s"] == 3.5
-    assert cost["run"] == {"started": 100.0, "cores": 2, "wall_s": 6.5, "made_every_record": True}
+    # the run's CPU is the process's (11 s: the jobs' 4.5 s and Snakemake's own work)
+    assert cost["run"] == {
+        "started": 100.0,
+        "cores": 2,
+        "wall_s": 6.5,
+        "cpu_s": 11.0,
+        "made_every_record": True,
+    }
+
+
+def test_the_process_cpu_counts_every_thread(tmp_path):
+    """A job on another thread (as JAX computes) shows in the process's CPU time."""
+    import threading
+
+    from rsparity.cost import process_cpu
+
+    def spin():
+        end = time.thread_time() + 0.3
+        while time.thread_time() < end:
+            pass
+
+    before = process_cpu()
+    worker = threading.Thread(target=spin)
+    worker.start()
+    worker.join()
+    assert process_cpu() - before >= 0.25
+
+
+def test_a_wall_clocked_job_says_so():
+    from rsparity.cost import wall_timing
+
+    job = wall_timing(time.time() - 2.0, {"started": 1.0})
+    assert job["clock"] == "wall" and job["cpu_s"] == job["wall_s"] >= 2.0 and job["run"] == 1.0
 
 
 def test_a_run_that_made_only_some_records_is_not_a_rebuild(tmp_path):

@@ -18,6 +18,8 @@ import yaml
 from readonly import read_only
 from workflow_helpers import REPO, TEST_CONFIG, pending, setup_workdir, snakemake
 
+from rsparity.gradient.study import load_cells
+from rsparity.gradient.tables import CELL_COLUMNS
 from rsparity.studies import load_studies, result_path
 
 pytestmark = pytest.mark.workflow
@@ -39,6 +41,10 @@ def n_searches(config: dict) -> int:
     return len({result_path(s) for study in load_studies(config).values() for s in study.specs})
 
 
+def n_cells(config: dict) -> int:
+    return len(load_cells(config, load_studies(config)))
+
+
 def test_outputs_and_readme(tiny_run):
     work, _ = tiny_run
     config = yaml.safe_load(TEST_CONFIG.read_text())
@@ -57,15 +63,22 @@ def test_run_cost_sums_every_search_once_per_study(tiny_run):
     work, _ = tiny_run
     config = yaml.safe_load(TEST_CONFIG.read_text())
     cost = json.loads((work / "results" / "benchmark" / "run_cost.json").read_text())
-    assert cost["total"]["jobs"] == cost["total"]["this_run"] == n_searches(config)
+    jobs = n_searches(config) + n_cells(config)
+    assert cost["total"]["jobs"] == cost["total"]["this_run"] == jobs
     assert cost["total"]["untimed"] == 0 and cost["run"]["made_every_record"]
     studies = load_studies(config)
     assert {k: v["jobs"] for k, v in cost["groups"].items()} == {
-        k: len(study.specs) for k, study in studies.items()
+        **{k: len(study.specs) for k, study in studies.items()},
+        "gradient": n_cells(config),
     }
+    # gradient cells are timed by the wall clock (JAX computes on threads of its own)
+    assert cost["groups"]["gradient"]["wall_clocked"] == n_cells(config)
     # shared searches count in every study that uses them, once in the total
     assert 0 < cost["total"]["cpu_s"] <= sum(v["cpu_s"] for v in cost["groups"].values())
     assert 0 < cost["run"]["wall_s"] < 900
+    # the run's own CPU (every thread and child) covers the searches' thread CPU
+    searches = cost["total"]["cpu_s"] - cost["groups"]["gradient"]["cpu_s"]
+    assert searches < cost["run"]["cpu_s"]
 
 
 FIGURES = {
@@ -75,6 +88,8 @@ FIGURES = {
     "trials_ecdf.png": (1200, 630),
     "ablation.png": (1200, 570),
     "paper_comparison.png": (1200, 810),
+    "gradient_success.png": (1200, 690),
+    "vanishing_gradient.png": (1200, 630),
     "hinton.png": None,
     "hidden_trajectories.png": None,
 }
@@ -114,6 +129,8 @@ TABLES_RERUN = {"study_tables": 1, "study_figures": 1, "run_cost": 1, "readme": 
 
 AFTER_FIGURES = {"run_cost": 1, "readme": 1, "all": 1}
 """Jobs a changed figure reruns."""
+GRADIENT_RERUN = {"gradient_tables": 1, "gradient_figures": 1, **AFTER_FIGURES}
+"""Jobs changed gradient cells rerun."""
 
 
 def searches_rerun(count: int) -> dict[str, int]:
@@ -144,8 +161,18 @@ def searches_rerun(count: int) -> dict[str, int]:
             lambda c: c["studies"]["nodiag"]["set"].update(max_trials=3000),
             searches_rerun(2),
         ),
+        # the learning rate of one gradient cell entry (LSTM): that cell only
+        (
+            lambda c: c["gradient"]["cells"][1].update(lr=0.05),
+            {"gradient_cell": 1, **GRADIENT_RERUN},
+        ),
+        # the gradient-norm profile's epochs: that job, its figure, the README
+        (
+            lambda c: c["gradient"]["vanishing"].update(epochs=6),
+            {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES},
+        ),
     ],
-    ids=["seed", "n", "title", "max_trials"],
+    ids=["seed", "n", "title", "max_trials", "gradient-lr", "vanishing"],
 )
 def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     work, env = tiny_run
@@ -162,11 +189,20 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine.py", "searches"),
         ("nets/base.py", "searches"),
-        ("tables.py", {**TABLES_RERUN, "study_tables": 8}),
+        ("tables.py", {**TABLES_RERUN, "study_tables": 9, **GRADIENT_RERUN}),
         (
             "plots.py",
-            {"headline_figures": 1, "study_figures": 1, "search_gif": 1, **AFTER_FIGURES},
+            {
+                "headline_figures": 1,
+                "study_figures": 1,
+                "search_gif": 1,
+                "gradient_figures": 1,
+                **AFTER_FIGURES,
+            },
         ),
+        ("gradient/train.py", "cells"),
+        ("gradient/vanishing.py", {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES}),
+        ("gradient/claims.py", {"readme": 1, "all": 1}),
         ("animation.py", {"search_gif": 1, **AFTER_FIGURES}),
         ("report.py", {"readme": 1, "all": 1}),
         ("cli.py", {}),
@@ -182,9 +218,12 @@ def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):
         got = pending(work, env)
     finally:
         source.write_text(original)
+    config = yaml.safe_load(TEST_CONFIG.read_text())
     if expected == "searches":
-        assert got["search"] == n_searches(yaml.safe_load(TEST_CONFIG.read_text()))
+        assert got["search"] == n_searches(config)
         assert got["engine_benchmark"] == got["trace"] == got["headline_figures"] == 1
+    elif expected == "cells":
+        assert got == {"gradient_cell": n_cells(config), **GRADIENT_RERUN}
     else:
         assert got == expected
 
@@ -318,12 +357,38 @@ def test_fresh_runs_give_byte_identical_tables_and_figures(tiny_run, tmp_path):
 
 SAMPLED_STUDY, SAMPLED_SEEDS = "paper", 3
 """The paper study (1,600 searches) is checked on its first seeds only; CI time."""
+GRADIENT_MAX_N = 10
+"""The gradient study is checked on its cells up to this N only; CI time."""
+GRADIENT_TABLES = ("gradient_runs.csv", "gradient_summary.csv", "gradient.md")
+
+
+def sampled_gradient(config: dict) -> None:
+    """Keep the gradient cells with n <= GRADIENT_MAX_N (entries left with none dropped)."""
+    cells = []
+    for entry in config["gradient"]["cells"]:
+        ns = entry["n"] if isinstance(entry["n"], list) else [entry["n"]]
+        kept = [n for n in ns if n <= GRADIENT_MAX_N]
+        if kept:
+            cells.append({**entry, "n": kept})
+    config["gradient"]["cells"] = cells
+
+
+def intervals_overlap(got: pd.DataFrame, want: pd.DataFrame) -> list[str]:
+    """Cells (every learning rate) whose success intervals do not overlap."""
+    keys = [*CELL_COLUMNS, "lr"]
+    both = got.merge(want, on=keys, suffixes=("", "_want"), validate="one_to_one")
+    assert len(both) == len(got) > 0
+    apart = (both["p_low"] > both["p_high_want"]) | (both["p_low_want"] > both["p_high"])
+    return [str(dict(row)) for row in both.loc[apart, keys].to_dict("records")]
 
 
 def test_committed_results_reproduce(tmp_path):
     """The full config from scratch gives the committed tables (every number), byte
     for byte - except the paper study, whose first SAMPLED_SEEDS seeds of every
-    setting must give exactly the committed rows of its runs table.
+    setting must give exactly the committed rows of its runs table, and the gradient
+    tables, whose cells up to N = GRADIENT_MAX_N must give success counts whose 95 %
+    intervals overlap the committed ones (float summation order may differ between
+    machines and XLA builds, README "Reproducibility").
 
     Figures are compared between two fresh runs above, not with the committed
     ones: their bytes depend on the matplotlib version pip installs.
@@ -334,20 +399,26 @@ def test_committed_results_reproduce(tmp_path):
         pytest.fail("no committed results/tables")
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["studies"][SAMPLED_STUDY]["seeds"] = {"first": 0, "count": SAMPLED_SEEDS}
+    sampled_gradient(config)
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     work, env = setup_workdir(tmp_path, tmp_path / "config.yaml")
     out = snakemake(work, env, *(str(p) for p in expected), timeout=1800)
     assert out.returncode == 0, out.stderr[-3000:]
     sampled = [Path(f"results/tables/{SAMPLED_STUDY}{suffix}") for suffix in TABLE_SUFFIXES]
-    assert set(sampled) <= set(expected)
+    gradient = [Path(f"results/tables/{name}") for name in GRADIENT_TABLES]
+    assert set(sampled) | set(gradient) <= set(expected)
     for rel in expected:
-        if rel not in sampled:
+        if rel not in sampled + gradient:
             assert (work / rel).read_bytes() == (REPO / rel).read_bytes(), rel
     runs = f"results/tables/{SAMPLED_STUDY}_runs.csv"
     got, want = pd.read_csv(work / runs), pd.read_csv(REPO / runs)
     want = want[want["seed"] < SAMPLED_SEEDS].reset_index(drop=True)
     assert len(got) == 16 * SAMPLED_SEEDS
     pd.testing.assert_frame_equal(got, want)
+    grad = "results/tables/gradient_runs.csv"
+    got, want = pd.read_csv(work / grad), pd.read_csv(REPO / grad)
+    assert len(got) == n_cells(config) and got["n"].max() <= GRADIENT_MAX_N
+    assert intervals_overlap(got, want) == []
 
 
 def damage_truncate(rec_path: Path) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 from rsparity.atomic import remove_stale_temporaries
 from rsparity.codegraph import module_digest, script_digest
 from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
+from rsparity.cost import process_cpu
 from rsparity.errors import InputError
+from rsparity.gradient.study import load_cells, load_vanishing, result_paths
 from rsparity.jobs import cost_job, search_job
 from rsparity.studies import result_path, spec_from_path_parts
 
@@ -29,6 +31,7 @@ README_STUDIES = [
     "weight_scale",
     "nodiag",
     "paper",
+    "gradient_baseline",
 ]
 OUTPUT_DIRS = ["results", "logs"]
 SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
@@ -46,6 +49,9 @@ try:
 except InputError as err:
     sys.exit(f"rsparity: {err}")
 
+CELLS = {cell.path: cell for cell in load_cells(config, STUDIES)}
+"""The gradient study's cells by record path (rsparity.gradient.study)."""
+VANISHING = load_vanishing(config)
 STUDY_RESULTS = {name: [result_path(spec) for spec in s.specs] for name, s in STUDIES.items()}
 HEADLINE = {
     step: STUDY_RESULTS["headline"][0].replace("results/search", f"results/{step}", 1)
@@ -54,7 +60,11 @@ HEADLINE = {
 """The headline search's record and trace."""
 
 
-RUN = {"started": time.time(), "cores": workflow.resource_settings.cores}
+RUN = {
+    "started": time.time(),
+    "cpu_started": process_cpu(),
+    "cores": workflow.resource_settings.cores,
+}
 """This Snakemake run: its jobs record its start (rsparity.jobs), to tell runs apart."""
 
 

@@ -1,12 +1,20 @@
 # README.md, rendered from a Jinja2 template; every number comes from results.
 
 
-# What the results cost: CPU time from every search's record, and this run's
-# wall time up to here (the last job before README.md; rsparity.cost).
+# What the results cost: CPU time from every search's record, wall time from
+# every gradient cell's, and this run's wall and process CPU time up to here
+# (the last job before README.md; rsparity.cost).
 rule run_cost:
     input:
         unpack(lambda wildcards: STUDY_RESULTS),
-        before=["results/benchmark/engine_speed.json", *FIGURES, *TABLES],
+        gradient=list(CELLS),
+        before=[
+            "results/benchmark/engine_speed.json",
+            *FIGURES,
+            *TABLES,
+            *GRADIENT_TABLES,
+            *GRADIENT_FIGURES,
+        ],
     output:
         "results/benchmark/run_cost.json",
     log:
@@ -15,7 +23,7 @@ rule run_cost:
     params:
         code=package_code("rsparity.jobs"),
     run:
-        cost_job({s: input[s] for s in STUDIES}, output[0], RUN)
+        cost_job({s: input[s] for s in [*STUDIES, "gradient"]}, output[0], RUN)
 
 
 rule readme:
@@ -30,6 +38,11 @@ rule readme:
         cost="results/benchmark/run_cost.json",
         figures=FIGURES,
         trace=HEADLINE["trace"],
+        gradient_summary="results/tables/gradient_summary.csv",
+        gradient_markdown="results/tables/gradient.md",
+        gradient_timing="results/benchmark/gradient_timing.csv",
+        vanishing="results/gradient/vanishing.json",
+        gradient_figures=GRADIENT_FIGURES,
     output:
         "README.md",
     log:

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from rsparity.atomic import write_text
+from rsparity.gradient.claims import gradient_context
 from rsparity.report import readme_context, render, study_context
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
@@ -25,6 +26,9 @@ context = readme_context(
     benchmark=inputs.benchmark,
     cost=inputs.cost,
     literature=yaml.safe_load(Path(inputs.literature).read_text()),
+    gradient=gradient_context(
+        inputs.gradient_summary, inputs.gradient_markdown, inputs.gradient_timing, inputs.vanishing
+    ),
 )
 context["template"] = snakemake.params.template
 text = render(inputs.template, context)

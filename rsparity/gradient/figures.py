@@ -1,0 +1,136 @@
+"""The gradient study's figures, in the style of :mod:`rsparity.plots` (byte-identical PNGs)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from ..plots import CYCLE, C, new_figure, percent, save, style
+
+HEIGHTS = {"gradient_success": 4.6, "vanishing_gradient": 4.2}
+MAIN = {"net": "full", "hidden": 2, "init": "small", "batch": "32", "budget_factor": 10.0}
+"""The cells of the figure's left panel: the reference net at the study's main settings."""
+LINES = {
+    ("adam", "fixed"): (C["blue"], "-"),
+    ("adam", "variable"): (C["blue"], "--"),
+    ("momentum", "fixed"): (C["orange"], "-"),
+    ("momentum", "variable"): (C["orange"], "--"),
+}
+
+
+def _select(summary: pd.DataFrame, **values) -> pd.DataFrame:
+    mask = np.ones(len(summary), bool)
+    for key, value in values.items():
+        mask &= summary[key].astype(str).to_numpy() == str(value)
+    return summary[mask]
+
+
+def _success(ax, rows: pd.DataFrame, label: str, colour: str, ls: str, marker: str = "o") -> None:
+    rows = rows.sort_values("n")
+    frac = rows["solved"] / rows["restarts"]
+    ax.plot(rows["n"], frac, color=colour, ls=ls, marker=marker, ms=5, label=label)
+    ax.fill_between(rows["n"], rows["p_low"], rows["p_high"], color=colour, alpha=0.12, lw=0)
+
+
+def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Success probability against N: random search within one restart's budget, and each
+    gradient method and regime's success fraction with its 95 % interval.
+
+    ``summary``: ``gradient_summary.csv`` (columns net, hidden, method, regime, init,
+    batch, budget_factor, n, solved, restarts, p_low, p_high, search_within_budget).
+    Left: the reference net (H = 2) at the main settings (:data:`MAIN`); right: the
+    other nets at the same budget factor and init.
+    """
+    main = _select(summary, **MAIN)
+    with style():
+        fig = new_figure(HEIGHTS["gradient_success"])
+        left, right = fig.subplots(1, 2, sharey=True)
+        search = main.drop_duplicates("n").sort_values("n")
+        for ax in (left, right):
+            ax.plot(
+                search["n"],
+                search["search_within_budget"],
+                color=C["black"],
+                marker="s",
+                ms=4,
+                label="random search, same budget",
+            )
+        for (method, regime), (colour, ls) in LINES.items():
+            rows = _select(main, method=method, regime=regime)
+            if len(rows):
+                _success(left, rows, f"{method}, {regime} length", colour, ls)
+        left.set_title("reference net, H = 2")
+        others = _select(summary, init=MAIN["init"], budget_factor=MAIN["budget_factor"])
+        others = others[~((others["net"] == "full") & (others["hidden"] == MAIN["hidden"]))]
+        others = others[others["batch"].astype(str) == MAIN["batch"]]
+        groups = others.groupby(["net", "hidden", "method", "regime"], sort=True)
+        for i, ((net, hidden, method, regime), rows) in enumerate(groups):
+            colour = CYCLE[(i // 2 + 2) % len(CYCLE)]
+            ls = "-" if regime == "fixed" else "--"
+            label = f"{net} H = {hidden}, {method}, {regime}"
+            _success(right, rows, label, colour, ls, marker="o" if regime == "fixed" else "^")
+        right.set_title("larger nets, LSTM, the paper's nets")
+        for ax in (left, right):
+            ax.set_xscale("log")
+            ax.set_xlabel("sequence length N (log scale)")
+            ax.set_ylim(-0.03, 1.03)
+            ax.legend(loc="center left", fontsize=7.5)
+        percent(left)
+        left.set_ylabel("solved (share of restarts)")
+        save(fig, path)
+
+
+def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.PathLike) -> None:
+    """The gradient's norm w.r.t. the first hidden state against N (log-log), per init, at
+    initialisation and after training; next to it the random search's solver fraction.
+
+    ``rows``: columns n, init, epochs, grad_norm (one per seed; the median is drawn,
+    exact zeros - underflow - at the axis floor); ``search``: n, p, p_lo, p_hi.
+    """
+    inits = list(dict.fromkeys(rows["init"]))
+    stages = sorted(rows["epochs"].unique())
+    positive = rows.loc[rows["grad_norm"] > 0, "grad_norm"]
+    floor = max(float(positive.min()) / 100, 1e-300) if len(positive) else 1e-300
+    with style():
+        fig = new_figure(HEIGHTS["vanishing_gradient"])
+        left, right = fig.subplots(1, 2, width_ratios=[1.6, 1])
+        for i, init in enumerate(inits):
+            for epochs in stages:
+                g = rows[(rows["init"] == init) & (rows["epochs"] == epochs)]
+                med = g.groupby("n")["grad_norm"].median().sort_index()
+                ls = "-" if epochs == 0 else "--"
+                when = "at init" if epochs == 0 else f"after {epochs} epochs"
+                left.plot(
+                    med.index,
+                    np.maximum(med.to_numpy(), floor),
+                    color=CYCLE[i % len(CYCLE)],
+                    ls=ls,
+                    marker="o",
+                    ms=4,
+                    label=f"init {init}, {when}",
+                )
+        left.axhline(floor, color=C["grey"], lw=0.8, ls=":")
+        left.set_xscale("log")
+        left.set_yscale("log")
+        left.set_xlabel("sequence length N (log scale)")
+        left.set_ylabel("|d loss / d h_1| (median over seeds)")
+        left.set_title("the gradient vanishes with N (floor: exactly 0)")
+        left.legend(loc="lower left", fontsize=7.5)
+        search = search.sort_values("n")
+        right.errorbar(
+            search["n"],
+            search["p"],
+            yerr=[search["p"] - search["p_lo"], search["p_hi"] - search["p"]],
+            color=C["black"],
+            marker="s",
+            ms=4,
+            capsize=3,
+        )
+        right.set_xscale("log")
+        right.set_yscale("log")
+        right.set_xlabel("sequence length N (log scale)")
+        right.set_ylabel("random search: solver fraction p")
+        right.set_title("random search does not care")
+        save(fig, path)
