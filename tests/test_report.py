@@ -139,3 +139,37 @@ def test_number_formats():
     assert fmt.number(41.8123) == "41.8" and fmt.number(math.inf) == "inf"
     assert fmt.sci(7.74e-5) == "7.7e-5" and fmt.sci(1.25e-6, 3) == "1.25e-6"
     assert fmt.sci_tex(2.5e-6) == r"$2.5 \times 10^{-6}$"
+
+
+def _headline():
+    return {
+        "params": {"arch": "full", "n": 50, "seed": 0},
+        "trials": 10_253,
+        "weights": {"W_hh": [[3.0, 0.0], [0.0, 4.0]]},
+        "timing": {"wallclock_s": 0.9},
+    }
+
+
+def test_the_headline_wallclock_is_the_benchmarks_timing_alone_when_it_is_the_same_search():
+    from rsparity.report import headline_context
+
+    alone = {"headline": {"params": _headline()["params"], "trials": 10_253, "wallclock_s": 0.1}}
+    got = headline_context(_headline(), alone)
+    assert got["alone"] and got["wallclock_s"] == 0.1 and got["w_hh_frobenius"] == 5.0
+    other = {"headline": {**alone["headline"], "trials": 7}}  # not the same search
+    for bench in (other, {}, None):
+        got = headline_context(_headline(), bench)
+        assert not got["alone"] and got["wallclock_s"] == 0.9
+
+
+def test_cost_context_keeps_searches_and_gradient_cells_apart():
+    from rsparity.report import cost_context
+
+    cost = {
+        "total": {"jobs": 12, "cpu_s": 600.0, "untimed": 0, "this_run": 12},
+        "groups": {"paper": {"jobs": 5, "cpu_s": 60.0}, "gradient": {"jobs": 2, "cpu_s": 480.0}},
+        "run": {"started": 0, "cores": 2, "wall_s": 300.0, "cpu_s": 720.0, "made_every_record": 1},
+    }
+    got = cost_context(cost)
+    assert got["jobs"] == 10 and got["cpu_min"] == 2.0 and got["gradient_wall_min"] == 8.0
+    assert got["run_cpu_min"] == 12.0 and got["wall_min"] == 5.0 and got["rebuild"]
