@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..plots import CYCLE, C, new_figure, percent, save, style
+from ..plots import CYCLE, C, _log_ticks, new_figure, percent, save, style
 
 HEIGHTS = {"gradient_success": 4.6, "vanishing_gradient": 4.2}
 MAIN = {"net": "full", "hidden": 2, "init": "small", "batch": "32", "budget_factor": 10.0}
@@ -27,11 +27,27 @@ def _select(summary: pd.DataFrame, **values) -> pd.DataFrame:
     return summary[mask]
 
 
-def _success(ax, rows: pd.DataFrame, label: str, colour: str, ls: str, marker: str = "o") -> None:
+def _success(
+    ax, rows: pd.DataFrame, label: str, colour: str, ls: str, shift: float, marker: str = "o"
+) -> None:
+    """Success fraction with its 95 % interval as error bars, shifted by the factor
+    ``shift`` along the log N axis so that lines at the same N do not hide each other."""
     rows = rows.sort_values("n")
-    frac = rows["solved"] / rows["restarts"]
-    ax.plot(rows["n"], frac, color=colour, ls=ls, marker=marker, ms=5, label=label)
-    ax.fill_between(rows["n"], rows["p_low"], rows["p_high"], color=colour, alpha=0.12, lw=0)
+    frac = (rows["solved"] / rows["restarts"]).to_numpy()
+    err = [frac - rows["p_low"].to_numpy(), rows["p_high"].to_numpy() - frac]
+    ax.errorbar(
+        rows["n"] * shift,
+        frac,
+        yerr=err,
+        color=colour,
+        ls=ls,
+        marker=marker,
+        ms=5,
+        lw=1.6,
+        elinewidth=0.9,
+        capsize=2,
+        label=label,
+    )
 
 
 def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -44,36 +60,43 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
     other nets at the same budget factor and init.
     """
     main = _select(summary, **MAIN)
+    others = _select(summary, init=MAIN["init"], budget_factor=MAIN["budget_factor"])
+    others = others[~((others["net"] == "full") & (others["hidden"] == MAIN["hidden"]))]
+    others = others[others["batch"].astype(str) == MAIN["batch"]]
     with style():
         fig = new_figure(HEIGHTS["gradient_success"])
         left, right = fig.subplots(1, 2, sharey=True)
-        search = main.drop_duplicates("n").sort_values("n")
-        for ax in (left, right):
+        for ax, rows in ((left, main), (right, others)):
+            search = rows.drop_duplicates(["net", "n"]).sort_values("n")
             ax.plot(
                 search["n"],
                 search["search_within_budget"],
                 color=C["black"],
+                ls="none",
                 marker="s",
-                ms=4,
+                ms=5,
                 label="random search, same budget",
             )
-        for (method, regime), (colour, ls) in LINES.items():
+        for i, ((method, regime), (colour, ls)) in enumerate(LINES.items()):
             rows = _select(main, method=method, regime=regime)
             if len(rows):
-                _success(left, rows, f"{method}, {regime} length", colour, ls)
+                shift = 1.04 ** (i - 1.5)
+                _success(left, rows, f"{method}, {regime} length", colour, ls, shift)
         left.set_title("reference net, H = 2")
-        others = _select(summary, init=MAIN["init"], budget_factor=MAIN["budget_factor"])
-        others = others[~((others["net"] == "full") & (others["hidden"] == MAIN["hidden"]))]
-        others = others[others["batch"].astype(str) == MAIN["batch"]]
-        groups = others.groupby(["net", "hidden", "method", "regime"], sort=True)
+        groups = list(others.groupby(["net", "hidden", "method", "regime"], sort=True))
+        nets = list(dict.fromkeys(key[:3] for key, _ in groups))
         for i, ((net, hidden, method, regime), rows) in enumerate(groups):
-            colour = CYCLE[(i // 2 + 2) % len(CYCLE)]
+            colour = CYCLE[(nets.index((net, hidden, method)) + 2) % len(CYCLE)]
             ls = "-" if regime == "fixed" else "--"
             label = f"{net} H = {hidden}, {method}, {regime}"
-            _success(right, rows, label, colour, ls, marker="o" if regime == "fixed" else "^")
+            shift = 1.04 ** (i - (len(groups) - 1) / 2)
+            marker = "o" if regime == "fixed" else "^"
+            _success(right, rows, label, colour, ls, shift, marker=marker)
         right.set_title("larger nets, LSTM, the paper's nets")
-        for ax in (left, right):
+        for ax, rows in ((left, main), (right, others)):
             ax.set_xscale("log")
+            if len(rows):
+                _log_ticks(ax, rows["n"])
             ax.set_xlabel("sequence length N (log scale)")
             ax.set_ylim(-0.03, 1.03)
             ax.legend(loc="center left", fontsize=7.5)
@@ -83,12 +106,15 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
 
 
 def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.PathLike) -> None:
-    """The gradient's norm w.r.t. the first hidden state against N (log-log), per init, at
+    """The gradient's norm w.r.t. the initial state h_0 against N (log-log), per init, at
     initialisation and after training; next to it the random search's solver fraction.
 
     ``rows``: columns n, init, epochs, grad_norm (one per seed; the median is drawn,
-    exact zeros - underflow - at the axis floor); ``search``: n, p, p_lo, p_hi.
+    exact zeros - underflow - on the dotted floor); ``search``: the baseline study's
+    summary (arch, hidden, n, p, p_lo, p_hi), of which the reference net (H = 2) is drawn.
     """
+    if "arch" in search:
+        search = search[(search["arch"] == "full") & (search["hidden"] == 2)]
     inits = list(dict.fromkeys(rows["init"]))
     stages = sorted(rows["epochs"].unique())
     positive = rows.loc[rows["grad_norm"] > 0, "grad_norm"]
@@ -113,10 +139,11 @@ def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.
                 )
         left.axhline(floor, color=C["grey"], lw=0.8, ls=":")
         left.set_xscale("log")
+        _log_ticks(left, rows["n"])
         left.set_yscale("log")
         left.set_xlabel("sequence length N (log scale)")
-        left.set_ylabel("|d loss / d h_1| (median over seeds)")
-        left.set_title("the gradient vanishes with N (floor: exactly 0)")
+        left.set_ylabel("|d loss / d h_0| (median over seeds)")
+        left.set_title("gradient w.r.t. the initial state (dotted: exactly 0)")
         left.legend(loc="lower left", fontsize=7.5)
         search = search.sort_values("n")
         right.errorbar(
@@ -129,6 +156,7 @@ def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.
             capsize=3,
         )
         right.set_xscale("log")
+        _log_ticks(right, search["n"])
         right.set_yscale("log")
         right.set_xlabel("sequence length N (log scale)")
         right.set_ylabel("random search: solver fraction p")

@@ -20,15 +20,14 @@ def vanishing_job(
     rows = []
     for init in settings["init"]:
         for n in settings["n"]:
-            for epochs in sorted({0, settings["epochs"]}):
-                rows += gradient_norms(
-                    settings["net"],
-                    settings["hidden"],
-                    n,
-                    init,
-                    range(settings["seeds"]),
-                    epochs=epochs,
-                )
+            rows += gradient_norms(
+                settings["net"],
+                settings["hidden"],
+                n,
+                init,
+                range(settings["seeds"]),
+                epochs=settings["epochs"],
+            )
     write_json(
         {"settings": dict(settings), "rows": rows, "timing": {"job": wall_timing(started, run)}},
         output,
