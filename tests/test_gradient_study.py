@@ -126,7 +126,7 @@ def _record(lr, solved, epochs, n=10, method="adam", factor=10.0):
         for i in range(4)
     ]
     params = {"net": "full", "hidden": 2, "n": n, "method": method, "lr": lr, "regime": "fixed"}
-    params |= {"init": "small", "batch": 32, "restarts": 4, "sample_size": 100}
+    params |= {"init": "small", "batch": 128, "restarts": 4, "sample_size": 100}
     return {
         "params": params,
         "sequence_steps_budget": 30_000,
@@ -190,7 +190,7 @@ def _summary():
                             "method": method,
                             "regime": regime,
                             "init": "small",
-                            "batch": 32,
+                            "batch": 128,
                             "budget_factor": 10.0,
                             "n": n,
                             "solved": solved,

@@ -15,18 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-MAIN = {"net": "full", "hidden": 2, "init": "small", "batch": "32", "budget_factor": 10.0}
-"""The study's main cells: the reference net at the default settings (see config)."""
-
-
-def _select(frame: pd.DataFrame, **values) -> pd.DataFrame:
-    mask = np.ones(len(frame), bool)
-    for key, value in values.items():
-        mask &= frame[key].astype(str).to_numpy() == str(value)
-    return frame[mask].sort_values("n")
+from .tables import MAIN, select
 
 
 def fails_from(rows: Sequence[Mapping[str, Any]]) -> int | None:
@@ -62,7 +53,7 @@ def _line(rows: pd.DataFrame) -> dict[str, Any]:
 def _lines(summary: pd.DataFrame, **where) -> dict[str, dict[str, Any]]:
     """``"<method> <regime>"`` -> :func:`_line` of the matching cells."""
     out = {}
-    rows = _select(summary, **where)
+    rows = select(summary, **where)
     for (method, regime), group in rows.groupby(["method", "regime"], sort=True):
         out[f"{method} {regime}"] = _line(group)
     return out
@@ -99,16 +90,16 @@ def gradient_context(
     table = pd.read_csv(summary, keep_default_na=False, na_values=[""])
     times = pd.read_csv(timing)
     norms = pd.DataFrame(json.loads(Path(vanishing).read_text())["rows"])
-    main = _select(table, **MAIN)
+    main = select(table, **MAIN)
     lines = _lines(table, **MAIN)
     bigger = _lines(table, **(MAIN | {"hidden": 8}))
-    lstm = _lines(table, net="lstm", init="small", batch="32", budget_factor=10.0)
+    same = {k: MAIN[k] for k in ("init", "budget_factor")}
+    lstm = _lines(table, net="lstm", batch=MAIN["batch"], **same)
     paper = {
-        net: _lines(table, net=net, init="small", batch="32", budget_factor=10.0)
-        for net in sorted(set(table["net"]) - {"full", "lstm"})
+        net: _lines(table, net=net, **same) for net in sorted(set(table["net"]) - {"full", "lstm"})
     }
     more = _lines(table, **(MAIN | {"budget_factor": 100.0}))
-    main_times = _select(times, **MAIN)
+    main_times = select(times, **MAIN)
     cost = []
     for row in main.drop_duplicates("n").to_dict("records"):
         t = main_times[main_times["n"] == row["n"]]

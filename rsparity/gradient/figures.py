@@ -8,23 +8,15 @@ import numpy as np
 import pandas as pd
 
 from ..plots import CYCLE, C, _log_ticks, new_figure, percent, save, style
+from .tables import MAIN, select
 
 HEIGHTS = {"gradient_success": 4.6, "vanishing_gradient": 4.2}
-MAIN = {"net": "full", "hidden": 2, "init": "small", "batch": "32", "budget_factor": 10.0}
-"""The cells of the figure's left panel: the reference net at the study's main settings."""
 LINES = {
     ("adam", "fixed"): (C["blue"], "-"),
     ("adam", "variable"): (C["blue"], "--"),
     ("momentum", "fixed"): (C["orange"], "-"),
     ("momentum", "variable"): (C["orange"], "--"),
 }
-
-
-def _select(summary: pd.DataFrame, **values) -> pd.DataFrame:
-    mask = np.ones(len(summary), bool)
-    for key, value in values.items():
-        mask &= summary[key].astype(str).to_numpy() == str(value)
-    return summary[mask]
 
 
 def _success(
@@ -56,13 +48,12 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
 
     ``summary``: ``gradient_summary.csv`` (columns net, hidden, method, regime, init,
     batch, budget_factor, n, solved, restarts, p_low, p_high, search_within_budget).
-    Left: the reference net (H = 2) at the main settings (:data:`MAIN`); right: the
-    other nets at the same budget factor and init.
+    Left: the reference net (H = 2) at the main settings (:data:`.tables.MAIN`); right:
+    the other nets at the same budget factor and init.
     """
-    main = _select(summary, **MAIN)
-    others = _select(summary, init=MAIN["init"], budget_factor=MAIN["budget_factor"])
+    main = select(summary, **MAIN)
+    others = select(summary, init=MAIN["init"], budget_factor=MAIN["budget_factor"])
     others = others[~((others["net"] == "full") & (others["hidden"] == MAIN["hidden"]))]
-    others = others[others["batch"].astype(str) == MAIN["batch"]]
     with style():
         fig = new_figure(HEIGHTS["gradient_success"])
         left, right = fig.subplots(1, 2, sharey=True)
@@ -78,7 +69,7 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
                 label="random search, same budget",
             )
         for i, ((method, regime), (colour, ls)) in enumerate(LINES.items()):
-            rows = _select(main, method=method, regime=regime)
+            rows = select(main, method=method, regime=regime)
             if len(rows):
                 shift = 1.04 ** (i - 1.5)
                 _success(left, rows, f"{method}, {regime} length", colour, ls, shift)

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import fmt
@@ -36,6 +37,17 @@ CELL_COLUMNS = [
     "n",
 ]
 """What identifies a cell apart from its learning rate, in table order."""
+MAIN = {"net": "full", "hidden": 2, "init": "small", "batch": "128", "budget_factor": 10.0}
+"""The study's main cells: the reference net at the config's default settings (the
+README's lines per method and regime); values compared as text, as CSV reads them."""
+
+
+def select(frame: pd.DataFrame, **values) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns equal ``values`` (compared as text), by N."""
+    mask = np.ones(len(frame), bool)
+    for key, value in values.items():
+        mask &= frame[key].astype(str).to_numpy() == str(value)
+    return frame[mask].sort_values("n")
 
 
 def _search_columns(record: Mapping[str, Any]) -> dict[str, Any]:
