@@ -162,7 +162,7 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine.py", "searches"),
         ("nets/base.py", "searches"),
-        ("tables.py", {**TABLES_RERUN, "study_tables": 8}),
+        ("tables.py", {**TABLES_RERUN, "study_tables": 9}),
         (
             "plots.py",
             {"headline_figures": 1, "study_figures": 1, "search_gif": 1, **AFTER_FIGURES},

@@ -29,6 +29,7 @@ README_STUDIES = [
     "weight_scale",
     "nodiag",
     "paper",
+    "a1_variants",
 ]
 OUTPUT_DIRS = ["results", "logs"]
 SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
