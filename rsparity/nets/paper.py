@@ -28,8 +28,9 @@ Options the paper leaves open travel with the data (:class:`PaperDataset`):
     automaton, and to the recorded weights), or changes the data or the
     criterion:
 
-    * ``no_output_bias``: the output unit has no bias ("every hidden unit has a
-      bias" is all A1's description says);
+    * ``no_output_bias``: the output unit has no bias ("each hidden unit has a
+      bias weight" is all A1's description says; A2's says "all units are
+      biased");
     * ``no_output_self``: the output unit has no self-connection (A1 only: A2's
       output has none);
     * ``no_hidden_self``: the hidden units have no self-connections (A2 without
@@ -39,15 +40,19 @@ Options the paper leaves open travel with the data (:class:`PaperDataset`):
       connected" read as every unit to every *other* unit);
     * ``input_hidden_only``: the input feeds the hidden units only, not the
       output ("fully connected" read as input -> hidden -> output layers);
-    * ``no_output_feedback``: the output unit feeds no hidden unit (the output a
-      read-out of the recurrent hidden layer, as in Bengio et al.'s 1994 nets);
-    * ``inputs01``: inputs 0/1 (``bit + noise``) instead of -1/+1 (Bengio et
-      al. 1994 code the bits as 0/1);
+    * ``no_output_feedback``: the output unit feeds no hidden unit ("fully
+      connected" read as a fully recurrent hidden layer with the output unit
+      as its read-out);
+    * ``inputs01``: inputs 0/1 (``bit + noise``) instead of -1/+1 (the usual
+      coding of bits; the sources say -1.0 / 1.0 "unless mentioned otherwise",
+      so this checks whether a coding slip would explain A1);
     * ``threshold``: a sequence is correct iff the output is on the right side
       of 0.5 (``|output - target| < 0.5``) instead of within 0.1 of the target
-      (classification as Bengio et al. 1994 score it);
+      ("correct classification" read as a threshold test; the sources define it
+      by the absolute error below 0.1);
     * ``bias_range_1``: biases drawn from U[-1, 1] instead of the weights'
-      range: every drawn bias divided by the weight scale r.
+      range ("we randomly initialize weights in [-100, 100]" might not cover
+      the bias weights): every drawn bias divided by the weight scale r.
 
     A variant that would change nothing for a net is refused
     (:meth:`PaperNet.refusal`, checked by :class:`~rsparity.spec.SearchSpec`).
