@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from . import limits
 from .atomic import check_writable, write_json
+from .data import VARIANTS
 from .engine import search
 from .errors import InputError
 from .nets import allowed_names
@@ -84,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="paper archs: uniform input noise amplitude in [0, 1), drawn once per data set",
     )
     s.add_argument(
+        "--variant",
+        default=d["variant"],
+        help="paper archs: one detail the paper leaves open, e.g. no_hidden_self or inputs01"
+        f" (allowed: {', '.join(VARIANTS)}; default {d['variant']})",
+    )
+    s.add_argument(
         "--workers",
         type=_int,
         default=1,
@@ -130,6 +137,7 @@ def run_search(args: argparse.Namespace) -> int:
         order=args.order,
         readout=args.readout,
         noise=args.noise,
+        variant=args.variant,
     )
     limits.check_workers(args.workers)
     limits.check(limits.search_estimate(spec, args.workers), limits.budget(args.max_memory))

@@ -30,6 +30,20 @@ ORDERS = ("layered", "sync")
 (the only order that can solve with the output read at the last input)."""
 READOUTS = ("last", "extra")
 """Paper protocol: read the output after the last input, or after one more step with input 0."""
+VARIANTS = (
+    "none",
+    "no_output_bias",
+    "no_output_self",
+    "no_hidden_self",
+    "no_self_loops",
+    "input_hidden_only",
+    "no_output_feedback",
+    "inputs01",
+    "threshold",
+    "bias_range_1",
+)
+"""Paper protocol: one detail of the nets the paper leaves open, or "none" (the default);
+each is described in :mod:`rsparity.nets.paper`."""
 
 
 @dataclass(frozen=True)
@@ -128,15 +142,20 @@ class PaperDataset(Dataset):
 
     ``x`` holds (2 * bit - 1) + noise inside each length and 0.0 after it;
     ``target`` is 1.0 for an odd number of 1 bits (+1 inputs) and 0.0 for even.
-    ``order`` and ``readout`` (see :mod:`rsparity.paper`) travel with the data,
-    so every caller that gets its data from :mod:`rsparity.protocols` (the
-    engine, the result record, traces and plots) runs the same variant of the
-    net; ``noise`` is the amplitude already added to ``x``, kept for reference.
+    ``order``, ``readout`` and ``variant`` (see :mod:`rsparity.nets.paper`)
+    travel with the data, so every caller that gets its data from
+    :mod:`rsparity.protocols` (the engine, the result record, traces and plots)
+    runs the same variant of the net; ``noise`` is the amplitude already added
+    to ``x``, kept for reference; ``weight_scale`` is the search's weight range
+    r, which ``variant="bias_range_1"`` divides the drawn biases by.  With
+    ``variant="inputs01"`` ``x`` holds ``bit + noise`` instead.
     """
 
     order: str = ORDERS[0]
     readout: str = READOUTS[0]
     noise: float = 0.0
+    variant: str = VARIANTS[0]
+    weight_scale: float = 1.0
 
 
 def paper_length_range(n: int) -> tuple[int, int]:
@@ -151,6 +170,8 @@ def paper_set(
     noise: float = 0.0,
     order: str = ORDERS[0],
     readout: str = READOUTS[0],
+    variant: str = VARIANTS[0],
+    weight_scale: float = 1.0,
 ) -> PaperDataset:
     """``count`` paper-protocol sequences of length n..n + n//5, half odd, drawn from ``rng``.
 
@@ -168,7 +189,8 @@ def paper_set(
     uniform, so every sequence is uniformly distributed within its class and
     length.  Inputs are ``(2 * bit - 1) + u`` inside each sequence (noise drawn
     once per data set) and 0.0 after its end; the read-out step of
-    ``readout="extra"`` gets input 0.0, without noise.
+    ``readout="extra"`` gets input 0.0, without noise.  ``variant="inputs01"``
+    makes the inputs ``bit + u`` (0/1) instead, from the same draws.
     """
     lo, hi = paper_length_range(n)
     lengths = rng.integers(lo, hi, size=count, endpoint=True)
@@ -180,7 +202,7 @@ def paper_set(
     target = rows % 2
     before = bits.sum(axis=1) - bits[rows, last]
     bits[rows, last] = (target - before) % 2
-    inputs = (2 * bits - 1).astype(np.float64)
+    inputs = (bits if variant == "inputs01" else 2 * bits - 1).astype(np.float64)
     if noise > 0:
         inputs = inputs + rng.uniform(-noise, noise, size=(count, hi))
     inputs = np.where(inside, inputs, 0.0)
@@ -191,4 +213,6 @@ def paper_set(
         order=order,
         readout=readout,
         noise=float(noise),
+        variant=variant,
+        weight_scale=float(weight_scale),
     )

@@ -33,7 +33,9 @@ from .spec import SearchSpec
 
 
 def _paper_set(rng: np.random.Generator, spec: SearchSpec, n: int, count: int) -> Dataset:
-    return paper_set(rng, n, count, spec.noise, spec.order, spec.readout)
+    return paper_set(
+        rng, n, count, spec.noise, spec.order, spec.readout, spec.variant, spec.weight_scale
+    )
 
 
 def training_set(rng: np.random.Generator, spec: SearchSpec) -> Dataset:

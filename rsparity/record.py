@@ -39,7 +39,8 @@ def build_record(spec: SearchSpec, outcome: SearchOutcome) -> dict[str, Any]:
     }
     if outcome.solved:
         arch = outcome.stream.arch
-        record["weights"] = arch.record(outcome.weights)
+        # the weights as the net runs them (a paper variant's zeros / rescaling applied)
+        record["weights"] = arch.record(arch.effective(outcome.weights, outcome.stream.data))
         record["train_accuracy"] = accuracy(arch, outcome.weights, outcome.stream.data)
         for key, (data, _) in evaluation_sets(spec).items():
             record[key] = accuracy(arch, outcome.weights, data)

@@ -9,6 +9,7 @@ in tested code; ``workflow/templates/README.md.j2`` only lays them out.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -149,6 +150,110 @@ def paper_context(summary: pd.DataFrame, reported: Mapping[str, float]) -> dict:
     }
 
 
+A1_VARIANT_VERDICTS = ("all_four", "breaks_other", "untested", "none")
+"""What the a1_variants study finds, best first: a variant that puts all four paper figures
+inside our intervals; one that fixes A1 but puts another net's figure outside; one that fixes
+A1 whose other nets were not run; no variant that fixes A1."""
+
+
+def a1_variants_context(
+    summary: pd.DataFrame,
+    reported: Mapping[str, float],
+    paper_summary: pd.DataFrame | None = None,
+) -> dict:
+    """The a1_variants study: rows per variant and net, and which single detail (if any)
+    brings the paper's A1 figure inside our 95 % interval without breaking the others.
+
+    ``summary``: the study's summary table (a ``variant`` column; order and readout
+    as in the paper study); ``reported``: the paper's figures by :data:`PAPER_KEYS`;
+    ``paper_summary``: the paper study's summary, whose A1 row in the study's order
+    and read-out is shown first as variant ``none`` (``baseline`` True; it takes no
+    part in the verdict).  Returns ``rows`` (:func:`rsparity.tables.paper_rows`'
+    columns, ``order_readout`` the order / read-out label and ``variant`` the detail,
+    sorted by variant in the summary's order then net), ``fixing`` (variants whose A1
+    interval holds the paper's figure), ``breaking`` (fixing variant -> the nets
+    whose figure falls outside), ``matching`` (fixing variants run on all four
+    nets with every figure inside), ``verdict`` (one of
+    :data:`A1_VARIANT_VERDICTS`), ``best`` (the first matching variant, else the
+    first fixing one, else None) and ``closest``: the variant whose A1 mean is
+    nearest the paper's (by the ratio of means on a log scale; a variant without
+    solves is infinitely far), with ``ratio`` = our mean / the paper's; ``baseline``
+    (the ``none`` row or None), ``never`` (variants whose A1 never solves) and
+    ``faster`` (variants whose A1 interval lies wholly below the baseline's).
+    """
+    frame = summary.rename(columns={"variant": "detail"}).assign(baseline=False)
+    if paper_summary is not None:
+        first = frame.iloc[0]
+        base = paper_summary[
+            (paper_summary["arch"] == "A1")
+            & (paper_summary["noise"] == 0)
+            & (paper_summary["order"] == first["order"])
+            & (paper_summary["readout"] == first["readout"])
+        ]
+        base = base.assign(detail="none", baseline=True)
+        frame = pd.concat([base, frame], ignore_index=True)
+    rows = paper_rows(frame, reported).rename(
+        columns={"variant": "order_readout", "detail": "variant"}
+    )
+    study_order = {v: i for i, v in enumerate(dict.fromkeys(frame["detail"]))}
+    net_rank = {k: i for i, k in enumerate(PAPER_KEYS)}
+    rank = rows["variant"].map(study_order) * len(net_rank) + rows["key"].map(net_rank)
+    rows = rows.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
+    records = [{**r, **median_text(r)} for r in rows.to_dict("records")]
+    by: dict[str, dict[str, dict]] = {}
+    for r in records:
+        if not r["baseline"]:
+            by.setdefault(r["variant"], {})[r["key"]] = r
+    fixing = [v for v, nets in by.items() if "A1" in nets and nets["A1"]["paper_inside"]]
+    breaking = {
+        v: [by[v][k]["net"] for k in PAPER_KEYS if k in by[v] and not by[v][k]["paper_inside"]]
+        for v in fixing
+    }
+    complete = [v for v in fixing if all(k in by[v] for k in PAPER_KEYS)]
+    matching = [v for v in complete if not breaking[v]]
+    if matching:
+        verdict = "all_four"
+    elif any(breaking.values()):
+        verdict = "breaks_other"
+    elif fixing:
+        verdict = "untested"
+    else:
+        verdict = "none"
+
+    def distance(v: str) -> float:
+        mean = by[v]["A1"]["expected_trials"]
+        return abs(math.log(mean / reported["A1"])) if math.isfinite(mean) else math.inf
+
+    with_a1 = [v for v in by if "A1" in by[v]]
+    near = min(with_a1, key=distance) if with_a1 else None
+    baseline = next((r for r in records if r["baseline"]), None)
+    never = [v for v in with_a1 if not by[v]["A1"]["solves"]]
+    faster = (
+        [v for v in with_a1 if by[v]["A1"]["expected_hi"] < baseline["expected_lo"]]
+        if baseline
+        else []
+    )
+    return {
+        "rows": records,
+        "fixing": fixing,
+        "breaking": breaking,
+        "matching": matching,
+        "verdict": verdict,
+        "best": matching[0] if matching else (fixing[0] if fixing else None),
+        "closest": None
+        if near is None
+        else {
+            "variant": near,
+            "row": by[near]["A1"],
+            "ratio": by[near]["A1"]["expected_trials"] / reported["A1"],
+        },
+        "variants": list(by),
+        "baseline": baseline,
+        "never": never,
+        "faster": faster,
+    }
+
+
 def pooled_p(summary: Sequence[Mapping]) -> float:
     """Solves over all trials searched, pooled over summary rows."""
     return sum(s["solves"] for s in summary) / sum(s["total_trials"] for s in summary)
@@ -190,6 +295,7 @@ def cost_context(cost: Mapping[str, Any]) -> dict[str, Any]:
     threads of its own; the run: the Snakemake process's CPU, every job included."""
     total, paper, run = cost["total"], cost["groups"]["paper"], cost["run"]
     grad = cost["groups"].get("gradient", {"jobs": 0, "cpu_s": 0.0})
+    variants = cost["groups"].get("a1_variants", {"jobs": 0, "cpu_s": 0.0})
     return {
         "jobs": total["jobs"] - grad["jobs"],
         "cpu_min": (total["cpu_s"] - grad["cpu_s"]) / 60,
@@ -198,6 +304,8 @@ def cost_context(cost: Mapping[str, Any]) -> dict[str, Any]:
         "paper_cpu_min": paper["cpu_s"] / 60,
         "gradient_jobs": grad["jobs"],
         "gradient_wall_min": grad["cpu_s"] / 60,
+        "a1_variants_jobs": variants["jobs"],
+        "a1_variants_cpu_s": variants["cpu_s"],
         "rebuild": run["made_every_record"],
         "reran": total["this_run"],
         "wall_min": run["wall_s"] / 60,
@@ -252,6 +360,9 @@ def readme_context(
         "weight_scale_same": same_first_solver(studies["weight_scale"]["runs"], 30.0, 100.0),
         "nodiag_headline": nodiag_at(studies["nodiag"]["summary"], head["params"]["n"]),
         "paper": paper_context(summary, literature["paper"]),
+        "a1_variants": a1_variants_context(
+            pd.DataFrame(studies["a1_variants"]["summary"]), literature["paper"], summary
+        ),
         "claims": claims(studies, ref),
         "gradient": gradient,
     }

@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .data import ORDERS, READOUTS, check_sample_size
+from .data import ORDERS, READOUTS, VARIANTS, check_sample_size
 from .errors import InputError
 from .nets import ARCHITECTURES, get_architecture
 
@@ -25,12 +25,16 @@ DEFAULTS: dict[str, Any] = {
     "order": ORDERS[0],
     "readout": READOUTS[0],
     "noise": 0.0,
+    "variant": VARIANTS[0],
 }
 MAX_WEIGHT_SCALE = 1e300
 """Largest weight_scale r: numpy's uniform(-r, r) needs 2r finite, and a unit sums its
 weights (H + 2 terms of at most 2r each) without overflowing far beyond any H that fits."""
-PAPER_OPTIONS = ("order", "readout", "noise")
+PAPER_OPTIONS = ("order", "readout", "noise", "variant")
 """Settings only the paper protocol has; reference-protocol records leave them out."""
+OMITTED_DEFAULTS = ("variant",)
+"""Paper options added later: a record (and its result path) names them only when they
+differ from the default, so every earlier record and path stays as it was."""
 
 
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -52,9 +56,10 @@ def _check_int(name: str, value: Any, minimum: int) -> None:
 class SearchSpec:
     """One random search: architecture, data and weight-range settings, seed.
 
-    ``order``, ``readout`` and ``noise`` exist only in the paper protocol
-    (:mod:`rsparity.paper`, :func:`rsparity.data.paper_set`); a
-    reference-protocol arch accepts only their defaults.
+    ``order``, ``readout``, ``noise`` and ``variant`` exist only in the paper
+    protocol (:mod:`rsparity.nets.paper`, :func:`rsparity.data.paper_set`); a
+    reference-protocol arch accepts only their defaults.  A ``variant`` that
+    changes nothing for the net is refused.
     """
 
     arch: str = DEFAULTS["arch"]
@@ -67,6 +72,7 @@ class SearchSpec:
     order: str = DEFAULTS["order"]
     readout: str = DEFAULTS["readout"]
     noise: float = DEFAULTS["noise"]
+    variant: str = DEFAULTS["variant"]
 
     def __post_init__(self) -> None:
         self.validate()
@@ -105,6 +111,7 @@ class SearchSpec:
             or not (math.isfinite(v) and 0 <= v < 1)
         ):
             raise InputError(f"noise must be a finite number in [0, 1), got {v!r}")
+        _check_choice("variant", self.variant, VARIANTS)
         if not paper:
             for name in PAPER_OPTIONS:
                 value = getattr(self, name)
@@ -113,17 +120,25 @@ class SearchSpec:
                         f"{name} {value!r} applies only to paper-protocol archs "
                         f"({_paper_archs()}); arch {self.arch!r} follows the reference protocol"
                     )
+        else:
+            refusal = get_architecture(self.arch).refusal(self.variant, self.weight_scale)
+            if refusal:
+                raise InputError(refusal)
 
     @property
     def protocol(self) -> str:
         return get_architecture(self.arch).protocol
 
     def as_params(self) -> dict[str, Any]:
-        """The result record's ``params``: every setting plus the protocol name."""
+        """The result record's ``params``: every setting plus the protocol name
+        (``OMITTED_DEFAULTS`` only when not at their default)."""
         params = asdict(self)
         params["weight_scale"] = float(self.weight_scale)
         if self.protocol == "paper":
             params["noise"] = float(self.noise)
+            for name in OMITTED_DEFAULTS:
+                if params[name] == DEFAULTS[name]:
+                    del params[name]
         else:
             for name in PAPER_OPTIONS:
                 del params[name]

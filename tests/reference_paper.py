@@ -7,6 +7,11 @@ step over all sequences (numpy over sequences only), and each sequence's output
 is picked from the output's history at its own read-out step.  The sums are
 written left to right in the documented order and the logistic function is
 the documented ``0.5 * (1.0 + tanh(0.5 * a))``, so results agree bit for bit.
+
+``variant`` (one unstated detail, ``rsparity.nets.paper``'s docstring) is applied
+here by name: a weight variant sets the named weights of the drawn vector to 0
+(or divides the biases by the weight scale), ``inputs01`` codes a bit as 0/1,
+``threshold`` accepts an output on the target's side of 0.5.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ def sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def make_sequences(rng, n, count, noise=0.0):
-    """(list of per-sequence float input arrays, list of 0/1 targets), drawn as documented."""
+def make_sequences(rng, n, count, noise=0.0, inputs01=False):
+    """(list of per-sequence float input arrays, list of 0/1 targets), drawn as documented;
+    a bit is the input -1 / +1, or 0 / 1 with ``inputs01``."""
     longest = n + n // 5
     lengths = rng.integers(n, longest, size=count, endpoint=True)
     bits = rng.integers(0, 2, size=(count, longest))
@@ -34,7 +40,8 @@ def make_sequences(rng, n, count, noise=0.0):
         wanted = i % 2
         b[-1] = (wanted - b[:-1].sum()) % 2
         assert b.sum() % 2 == wanted
-        inputs.append((2 * b - 1) + jitter[i, :length])
+        clean = b if inputs01 else 2 * b - 1
+        inputs.append(clean + jitter[i, :length])
         targets.append(wanted)
     return inputs, targets
 
@@ -46,16 +53,34 @@ def n_weights(arch, hidden):
     return 5 * hidden + 2
 
 
-def split(arch, w, hidden):
-    """Named weights of one trial's draw vector ``w``, in the documented draw order."""
+def split(arch, w, hidden, variant="none", weight_scale=1.0):
+    """Named weights of one trial's draw vector ``w``, in the documented draw order,
+    with the weight variant's zeros / rescaling."""
     h = hidden
     if arch == "A1":
         u = h + 1
-        return {
-            "W_in": w[:u],
-            "W_rec": w[u : u + u * u].reshape(u, u),
-            "b": w[u + u * u :],
-        }
+        w_in = w[:u].copy()
+        w_rec = w[u : u + u * u].reshape(u, u).copy()
+        b = w[u + u * u :].copy()
+        output = h  # the last unit
+        if variant == "no_output_bias":
+            b[output] = 0.0
+        if variant == "no_output_self":
+            w_rec[output, output] = 0.0
+        if variant == "no_hidden_self":
+            for j in range(h):
+                w_rec[j, j] = 0.0
+        if variant == "no_self_loops":
+            for j in range(u):
+                w_rec[j, j] = 0.0
+        if variant == "input_hidden_only":
+            w_in[output] = 0.0
+        if variant == "no_output_feedback":
+            for j in range(h):
+                w_rec[output, j] = 0.0  # from the output unit to hidden unit j
+        if variant == "bias_range_1":
+            b = b / weight_scale
+        return {"W_in": w_in, "W_rec": w_rec, "b": b}
     named = {}
     pos = 0
     for name, size in (
@@ -69,12 +94,21 @@ def split(arch, w, hidden):
     ):
         named[name] = w[pos : pos + size].copy()
         pos += size
-    if arch == "A2noself":
+    if arch == "A2noself" or variant == "no_hidden_self":
         named["w_self"][:] = 0.0
+    if variant == "no_output_bias":
+        named["b_o"][:] = 0.0
+    if variant == "input_hidden_only":
+        named["W_xo"][:] = 0.0
+    if variant == "no_output_feedback":
+        named["W_oh"][:] = 0.0
+    if variant == "bias_range_1":
+        named["b_h"] = named["b_h"] / weight_scale
+        named["b_o"] = named["b_o"] / weight_scale
     return named
 
 
-def outputs(arch, w, hidden, inputs, order, readout):
+def outputs(arch, w, hidden, inputs, order, readout, variant="none", weight_scale=1.0):
     """The output unit's value at each sequence's read-out step, for one trial."""
     extra = 1 if readout == "extra" else 0
     count = len(inputs)
@@ -83,7 +117,7 @@ def outputs(arch, w, hidden, inputs, order, readout):
     X = np.zeros((count, steps))
     for i, seq in enumerate(inputs):
         X[i, : len(seq)] = seq
-    p = split(arch, w, hidden)
+    p = split(arch, w, hidden, variant, weight_scale)
     history = []
     if arch == "A1":
         units = hidden + 1
@@ -120,34 +154,62 @@ def outputs(arch, w, hidden, inputs, order, readout):
     return np.array([history[end - 1][i] for i, end in enumerate(ends)])
 
 
-def trial_correct(arch, w, hidden, inputs, targets, order, readout):
-    o = outputs(arch, w, hidden, inputs, order, readout)
-    return np.abs(o - np.array(targets, dtype=float)) < 0.1
+def trial_correct(
+    arch, w, hidden, inputs, targets, order, readout, variant="none", weight_scale=1.0
+):
+    o = outputs(arch, w, hidden, inputs, order, readout, variant, weight_scale)
+    t = np.array(targets, dtype=float)
+    if variant == "threshold":
+        return np.where(t == 1.0, o > 0.5, o < 0.5)
+    return np.abs(o - t) < 0.1
 
 
 def plain_search(
-    arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise=0.0
+    arch,
+    seed,
+    n,
+    hidden,
+    weight_scale,
+    sample_size,
+    max_trials,
+    order,
+    readout,
+    noise=0.0,
+    variant="none",
 ):
     """(index of the first trial that classifies every training sequence, its draws), or Nones."""
     found = plain_search_steps(
-        arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise
+        arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise, variant
     )
     return found[:2]
 
 
 def plain_search_steps(
-    arch, seed, n, hidden, weight_scale, sample_size, max_trials, order, readout, noise=0.0
+    arch,
+    seed,
+    n,
+    hidden,
+    weight_scale,
+    sample_size,
+    max_trials,
+    order,
+    readout,
+    noise=0.0,
+    variant="none",
 ):
     """``plain_search`` and the input steps a loop stopping at each trial's first wrong
     sequence would evaluate, up to the solver (or all ``max_trials``)."""
     rng = np.random.default_rng(seed)
-    inputs, targets = make_sequences(rng, n, sample_size, noise)
+    inputs, targets = make_sequences(rng, n, sample_size, noise, variant == "inputs01")
     ends = np.cumsum([len(x) for x in inputs])
     d = n_weights(arch, hidden)
     steps = 0
     for k in range(1, max_trials + 1):
         w = rng.uniform(-weight_scale, weight_scale, size=d)
-        wrong = np.flatnonzero(~trial_correct(arch, w, hidden, inputs, targets, order, readout))
+        right = trial_correct(
+            arch, w, hidden, inputs, targets, order, readout, variant, weight_scale
+        )
+        wrong = np.flatnonzero(~right)
         steps += int(ends[wrong[0]] if wrong.size else ends[-1])
         if not wrong.size:
             return k, w, steps

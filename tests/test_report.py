@@ -173,3 +173,105 @@ def test_cost_context_keeps_searches_and_gradient_cells_apart():
     got = cost_context(cost)
     assert got["jobs"] == 10 and got["cpu_min"] == 2.0 and got["gradient_wall_min"] == 8.0
     assert got["run_cpu_min"] == 12.0 and got["wall_min"] == 5.0 and got["rebuild"]
+
+
+def variants_summary(cells):
+    """An a1_variants summary (layered / last): ``cells[(variant, key)] = (lo, mean, hi)``;
+    ``mean`` inf for a cell that never solved."""
+    nets = {(a + ("_noise" if n else "")): (a, h, n) for a, h, n in NETS}
+    rows = []
+    for (variant, key), (lo, mean, hi) in cells.items():
+        arch, hidden, noise = nets[key]
+        solved = math.isfinite(mean)
+        rows.append(
+            {
+                "arch": arch,
+                "hidden": hidden,
+                "order": "layered",
+                "readout": "last",
+                "noise": noise,
+                "variant": variant,
+                "runs": 100,
+                "solved_runs": 60 if solved else 0,
+                "solves": 60 if solved else 0,
+                "max_trials": 10_000,
+                "median_trials": 5000.0,
+                "expected_trials": mean,
+                "expected_lo": lo,
+                "expected_hi": hi,
+                "min_heldout_accuracy": 1.0 if solved else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+NEVER = (2.7e5, math.inf, math.inf)
+INSIDE = {
+    "A1": (2000.0, 2900.0, 3500.0),
+    "A2": (2400.0, 3000.0, 3700.0),
+    "A2noself": (200.0, 240.0, 290.0),
+    "A1_noise": (30000.0, 40000.0, 50000.0),
+}
+
+
+def test_a1_variants_no_single_detail():
+    cells = {
+        ("no_output_bias", "A1"): (4400.0, 5500.0, 6900.0),
+        ("no_hidden_self", "A1"): (3600.0, 4400.0, 5500.0),
+        ("no_output_self", "A1"): NEVER,
+        ("inputs01", "A1"): (6200.0, 7800.0, 10000.0),
+    }
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED)
+    assert ctx["verdict"] == "none" and ctx["best"] is None and ctx["fixing"] == []
+    assert ctx["closest"]["variant"] == "no_hidden_self"
+    assert ctx["closest"]["ratio"] == pytest.approx(4400 / 2906)
+    assert [r["variant"] for r in ctx["rows"]] == [v for v, _ in cells]
+    assert not any(r["paper_inside"] for r in ctx["rows"])
+    assert ctx["rows"][2]["mean_is_bound"] and ctx["rows"][0]["order_readout"] == "layered / last"
+    assert ctx["never"] == ["no_output_self"] and ctx["faster"] == [] and ctx["baseline"] is None
+
+
+def test_a1_variants_one_detail_matches_all_four():
+    cells = {("no_output_bias", "A1"): (4400.0, 5500.0, 6900.0)}
+    cells |= {("bias_range_1", key): interval for key, interval in INSIDE.items()}
+    cells |= {("threshold", "A1"): INSIDE["A1"], ("threshold", "A2"): (9000.0, 1e4, 2e4)}
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED)
+    assert ctx["verdict"] == "all_four" and ctx["best"] == "bias_range_1"
+    assert ctx["fixing"] == ["bias_range_1", "threshold"]
+    assert ctx["matching"] == ["bias_range_1"]
+    assert ctx["breaking"] == {"bias_range_1": [], "threshold": ["A2, H = 10"]}
+    keys = [r["key"] for r in ctx["rows"] if r["variant"] == "bias_range_1"]
+    assert keys == ["A1", "A1_noise", "A2", "A2noself"]
+
+
+def test_a1_variants_a_detail_that_fixes_a1_breaks_another_net():
+    cells = {("inputs01", key): interval for key, interval in INSIDE.items()}
+    cells[("inputs01", "A2noself")] = NEVER
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED)
+    assert ctx["verdict"] == "breaks_other" and ctx["best"] == "inputs01"
+    assert ctx["breaking"] == {"inputs01": ["A2noself, H = 10"]} and ctx["matching"] == []
+
+
+def test_a1_variants_a_fix_whose_other_nets_did_not_run():
+    cells = {("threshold", "A1"): INSIDE["A1"], ("threshold", "A2"): INSIDE["A2"]}
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED)
+    assert ctx["verdict"] == "untested" and ctx["best"] == "threshold"
+    assert ctx["breaking"] == {"threshold": []} and ctx["matching"] == []
+
+
+def test_a1_variants_baseline_row_comes_from_the_paper_study():
+    paper = paper_summary({("A1", "layered", "last"): (7000.0, 8800.0, 11000.0)})
+    paper["min_heldout_accuracy"] = 1.0
+    cells = {("no_hidden_self", "A1"): (3600.0, 4400.0, 5500.0)}
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED, paper)
+    first = ctx["rows"][0]
+    assert first["baseline"] and first["variant"] == "none"
+    assert first["expected_trials"] == 8800.0 and first["order_readout"] == "layered / last"
+    assert [r["variant"] for r in ctx["rows"]] == ["none", "no_hidden_self"]
+    assert ctx["variants"] == ["no_hidden_self"] and ctx["verdict"] == "none"
+    assert ctx["faster"] == ["no_hidden_self"] and ctx["never"] == []
+    assert ctx["baseline"]["expected_trials"] == 8800.0
+    # a baseline inside the interval is no variant's fix
+    paper = paper_summary({("A1", "layered", "last"): INSIDE["A1"]})
+    ctx = report.a1_variants_context(variants_summary(cells), REPORTED, paper)
+    assert ctx["rows"][0]["paper_inside"] and ctx["fixing"] == []

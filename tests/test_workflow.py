@@ -189,7 +189,7 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine.py", "searches"),
         ("nets/base.py", "searches"),
-        ("tables.py", {**TABLES_RERUN, "study_tables": 9, **GRADIENT_RERUN}),
+        ("tables.py", {**TABLES_RERUN, "study_tables": 10, **GRADIENT_RERUN}),
         (
             "plots.py",
             {

@@ -87,6 +87,7 @@ BASELINE_MATCH = (
     "order",
     "readout",
     "noise",
+    "variant",
     "seed",
 )
 """The settings a baseline search must share with :func:`wanted_search` (not max_trials)."""

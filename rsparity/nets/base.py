@@ -141,8 +141,9 @@ class Architecture(ABC):
         """The read-out quantity (T, c) of a state (the one :meth:`_verdict` judges)."""
 
     @abstractmethod
-    def _verdict(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """Bool: the read-out is right for the sequence's target (broadcasts)."""
+    def _verdict(self, output: np.ndarray, target: np.ndarray, data: Dataset) -> np.ndarray:
+        """Bool: the read-out is right for the sequence's target (broadcasts); ``data``
+        is the set being scored (a protocol may carry its criterion there)."""
 
     @abstractmethod
     def _units(self, state: State) -> np.ndarray:
@@ -167,6 +168,15 @@ class Architecture(ABC):
         """(layered update order, one extra read-out step with input 0) for ``data``."""
         return False, False
 
+    def effective(self, params: Params, data: Dataset) -> Params:
+        """The weights the net runs with on ``data`` (default: ``params`` as drawn).
+
+        A net whose data carries a variant that zeroes or rescales some weights
+        (the paper nets' ``variant``) returns new arrays; the time loop and the
+        automaton apply it exactly once to the drawn weights.
+        """
+        return params
+
     def record(self, params: Params) -> dict[str, list]:
         """One trial's weights as JSON-ready nested lists."""
         return {k: v[0].tolist() for k, v in params.items()}
@@ -180,6 +190,7 @@ class Architecture(ABC):
         different lengths share arrays and each is read at its own length.
         """
         self._check(data)
+        params = self.effective(params, data)
         layered, extra = self._options(data)
         x = data.x[:, start:stop]
         ends = data.lengths[start:stop] + int(extra)
@@ -209,7 +220,8 @@ class Architecture(ABC):
         for lo in range(0, trials, group):
             some = params if group >= trials else select(params, slice(lo, lo + group))
             state, _ = self._run(some, data, start, stop, keep=False)
-            parts.append(self._verdict(self._output(self._prepare(some), state), target))
+            net = self._prepare(self.effective(some, data))
+            parts.append(self._verdict(self._output(net, state), target, data))
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def states(self, params: Params, data: Dataset) -> np.ndarray:
@@ -255,6 +267,7 @@ class Architecture(ABC):
         trial-sequence pairs run through the table at once.
         """
         self._check(data)
+        params = self.effective(params, data)
         layered, extra = self._options(data)
         trials = n_trials(params)
         units = len(self._unpack(self._zeros(params, 1)))
@@ -275,7 +288,7 @@ class Architecture(ABC):
             hi = min(lo + rows, stop)
             final = final_states(delta[good], data.x[:, lo:hi], data.lengths[lo:hi], CODE_BITS)
             got = np.take_along_axis(output, final, axis=1)
-            out[good, lo - start : hi - start] = self._verdict(got, data.target[lo:hi])
+            out[good, lo - start : hi - start] = self._verdict(got, data.target[lo:hi], data)
         return out, ok
 
     def automaton_applies(self, data: Dataset, start: int = 0, stop: int | None = None) -> bool:

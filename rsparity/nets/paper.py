@@ -19,7 +19,43 @@ Options the paper leaves open travel with the data (:class:`PaperDataset`):
 ``readout="last"``
     the output is read right after the step of a sequence's last input;
 ``readout="extra"``
-    one more step with input 0.0 is run first.
+    one more step with input 0.0 is run first;
+``variant``
+    one further detail the paper leaves open (default ``"none"``, the nets as
+    described below).  Every variant draws exactly the base net's numbers per
+    trial (the random stream stays aligned) and then zeroes or rescales some of
+    them (:meth:`PaperNet.effective`, applied by the time loop and the
+    automaton, and to the recorded weights), or changes the data or the
+    criterion:
+
+    * ``no_output_bias``: the output unit has no bias ("each hidden unit has a
+      bias weight" is all A1's description says; A2's says "all units are
+      biased");
+    * ``no_output_self``: the output unit has no self-connection (A1 only: A2's
+      output has none);
+    * ``no_hidden_self``: the hidden units have no self-connections (A2 without
+      self-connections applies this to A2; for A1 "fully connected" may not
+      include self-loops);
+    * ``no_self_loops``: no unit has a self-connection (A1 only: "fully
+      connected" read as every unit to every *other* unit);
+    * ``input_hidden_only``: the input feeds the hidden units only, not the
+      output ("fully connected" read as input -> hidden -> output layers);
+    * ``no_output_feedback``: the output unit feeds no hidden unit ("fully
+      connected" read as a fully recurrent hidden layer with the output unit
+      as its read-out);
+    * ``inputs01``: inputs 0/1 (``bit + noise``) instead of -1/+1 (the usual
+      coding of bits; the sources say -1.0 / 1.0 "unless mentioned otherwise",
+      so this checks whether a coding slip would explain A1);
+    * ``threshold``: a sequence is correct iff the output is on the right side
+      of 0.5 (``|output - target| < 0.5``) instead of within 0.1 of the target
+      ("correct classification" read as a threshold test; the sources define it
+      by the absolute error below 0.1);
+    * ``bias_range_1``: biases drawn from U[-1, 1] instead of the weights'
+      range ("we randomly initialize weights in [-100, 100]" might not cover
+      the bias weights): every drawn bias divided by the weight scale r.
+
+    A variant that would change nothing for a net is refused
+    (:meth:`PaperNet.refusal`, checked by :class:`~rsparity.spec.SearchSpec`).
 
 Exactness.  Every pre-activation is a left fold in one documented order - bias,
 then input weight * input, then the recurrent terms by source unit (hidden
@@ -41,11 +77,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import ORDERS, READOUTS, Dataset, PaperDataset
+from ..data import ORDERS, READOUTS, VARIANTS, Dataset, PaperDataset
 from .base import Architecture, Params, State, columns, register
 
 TOLERANCE = 0.1
 """A sequence is correct iff |output - target| < TOLERANCE at read-out."""
+THRESHOLD_TOLERANCE = 0.5
+"""``variant="threshold"``: |output - target| < 0.5, i.e. the output on the target's side of
+0.5 (exactly 0.5 is wrong for both targets)."""
+WEIGHT_VARIANTS = (
+    "no_output_bias",
+    "no_output_self",
+    "no_hidden_self",
+    "no_self_loops",
+    "input_hidden_only",
+    "no_output_feedback",
+    "bias_range_1",
+)
+"""The variants that zero or rescale drawn weights (the others change data or criterion)."""
 
 
 def _halfv_(a: np.ndarray) -> None:
@@ -74,11 +123,47 @@ class PaperNet(Architecture):
 
     protocol = "paper"
 
+    refused: dict[str, str] = {}
+    """Variants that change nothing (or repeat another variant) for this net, with why."""
+
+    def refusal(self, variant: str, weight_scale: float) -> str | None:
+        """Why ``variant`` is refused for this net at ``weight_scale``, or None."""
+        if variant in self.refused:
+            why = self.refused[variant]
+            return f"variant {variant!r} changes nothing for arch {self.name!r}: {why}"
+        if variant == "bias_range_1" and weight_scale == 1:
+            return (
+                f"variant 'bias_range_1' changes nothing for arch {self.name!r} at "
+                "weight_scale 1 (the biases are already in [-1, 1])"
+            )
+        return None
+
     def _check(self, data: Dataset) -> None:
         if not isinstance(data, PaperDataset):
             raise TypeError(f"arch {self.name!r} needs a PaperDataset (see rsparity.protocols)")
         if data.order not in ORDERS or data.readout not in READOUTS:
             raise ValueError(f"unknown order/readout {data.order!r}/{data.readout!r}")
+        if data.variant not in VARIANTS or data.variant in self.refused:
+            raise ValueError(f"variant {data.variant!r} not available for arch {self.name!r}")
+
+    def effective(self, params: Params, data: Dataset) -> Params:
+        """The drawn weights with ``data.variant``'s zeros or rescaling (new arrays)."""
+        variant = getattr(data, "variant", VARIANTS[0])
+        if variant not in WEIGHT_VARIANTS:
+            return params
+        out = {k: v.copy() for k, v in params.items()}
+        self._vary(out, variant, data.weight_scale)
+        return out
+
+    def _vary(self, params: Params, variant: str, weight_scale: float) -> None:
+        """In place: apply a weight variant to copied parameters."""
+        raise NotImplementedError
+
+    def automaton_applies(self, data: Dataset, start: int = 0, stop: int | None = None) -> bool:
+        """As for every net, but never with 0/1 inputs (the automaton steps on -1 / +1)."""
+        if getattr(data, "variant", VARIANTS[0]) == "inputs01":
+            return False
+        return super().automaton_applies(data, start, stop)
 
     def _options(self, data: Dataset) -> tuple[bool, bool]:
         return data.order == "layered", data.readout == "extra"
@@ -86,8 +171,9 @@ class PaperNet(Architecture):
     def _output(self, net: dict, state: State) -> np.ndarray:
         return state[-1]
 
-    def _verdict(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
-        return np.abs(0.5 * output - target) < TOLERANCE
+    def _verdict(self, output: np.ndarray, target: np.ndarray, data: Dataset) -> np.ndarray:
+        threshold = getattr(data, "variant", VARIANTS[0]) == "threshold"
+        return np.abs(0.5 * output - target) < (THRESHOLD_TOLERANCE if threshold else TOLERANCE)
 
 
 @register
@@ -103,6 +189,12 @@ class A1(PaperNet):
     is the previous step's activation, except that with ``order="layered"``
     the output unit uses this step's hidden activations (and its own previous
     one).  A1 with H = 1 is Bengio et al.'s (1994) parity net.
+
+    Weight variants: ``no_output_bias`` zeroes ``b[H]``, ``no_output_self``
+    ``W_rec[H, H]``, ``no_hidden_self`` ``W_rec[j, j]`` for j < H,
+    ``no_self_loops`` the whole diagonal of ``W_rec``, ``input_hidden_only``
+    ``W_in[H]``, ``no_output_feedback`` ``W_rec[H, j]`` for j < H;
+    ``bias_range_1`` sets ``b = b / r``.
     """
 
     name = "A1"
@@ -123,6 +215,25 @@ class A1(PaperNet):
             "W_rec": [columns(w_rec[:, j, :], 0.25) for j in range(w_rec.shape[1])],
             "b": columns(params["b"], 0.5),
         }
+
+    def _vary(self, params: Params, variant: str, weight_scale: float) -> None:
+        out = params["b"].shape[1] - 1
+        w_rec = params["W_rec"]
+        diagonal = np.arange(out + 1)
+        if variant == "no_output_bias":
+            params["b"][:, out] = 0.0
+        elif variant == "no_output_self":
+            w_rec[:, out, out] = 0.0
+        elif variant == "no_hidden_self":
+            w_rec[:, diagonal[:out], diagonal[:out]] = 0.0
+        elif variant == "no_self_loops":
+            w_rec[:, diagonal, diagonal] = 0.0
+        elif variant == "input_hidden_only":
+            params["W_in"][:, out] = 0.0
+        elif variant == "no_output_feedback":
+            w_rec[:, out, :out] = 0.0
+        elif variant == "bias_range_1":
+            params["b"] /= weight_scale
 
     def _zeros(self, params: Params, count: int) -> State:
         trials, units = params["b"].shape
@@ -160,10 +271,21 @@ class A2(PaperNet):
     (``order="sync"``) or this step's (``order="layered"``).  The paper uses
     H = 10.  The hidden units are updated together as (H, T, c) arrays: every
     operation on them is elementwise.
+
+    Weight variants: ``no_output_bias`` zeroes ``b_o``, ``no_hidden_self``
+    ``w_self`` (the result equals A2noself's nets, named differently),
+    ``input_hidden_only`` ``W_xo``, ``no_output_feedback`` ``W_oh``;
+    ``bias_range_1`` sets ``b_h = b_h / r`` and ``b_o = b_o / r``.  The output
+    unit has no self-connection, so ``no_output_self`` is refused, and
+    ``no_self_loops`` is ``no_hidden_self``.
     """
 
     name = "A2"
     self_loops = True
+    refused = {
+        "no_output_self": "its output unit has no self-connection",
+        "no_self_loops": "its output unit has no self-connection (use 'no_hidden_self')",
+    }
 
     def n_weights(self, hidden: int) -> int:
         return 5 * hidden + 2
@@ -187,6 +309,19 @@ class A2(PaperNet):
             "W_ho": columns(params["W_ho"], 0.25),
             "b_o": np.ascontiguousarray(params["b_o"]) * 0.5,
         }
+
+    def _vary(self, params: Params, variant: str, weight_scale: float) -> None:
+        zeroed = {
+            "no_output_bias": "b_o",
+            "no_hidden_self": "w_self",
+            "input_hidden_only": "W_xo",
+            "no_output_feedback": "W_oh",
+        }
+        if variant in zeroed:
+            params[zeroed[variant]][...] = 0.0
+        elif variant == "bias_range_1":
+            params["b_h"] /= weight_scale
+            params["b_o"] /= weight_scale
 
     def _zeros(self, params: Params, count: int) -> State:
         trials, hidden = params["b_h"].shape
@@ -235,6 +370,11 @@ class A2noself(A2):
 
     name = "A2noself"
     self_loops = False
+    refused = {
+        "no_output_self": "its output unit has no self-connection",
+        "no_hidden_self": "its hidden units have no self-connections",
+        "no_self_loops": "none of its units has a self-connection",
+    }
 
     def unpack(self, draws: np.ndarray, hidden: int) -> Params:
         params = super().unpack(draws, hidden)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data import Dataset
 from .base import Architecture, Params, State, columns, register
 
 
@@ -79,7 +80,7 @@ class FullTanh(Architecture):
         z += net["b_y"]
         return z
 
-    def _verdict(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    def _verdict(self, output: np.ndarray, target: np.ndarray, data: Dataset) -> np.ndarray:
         return np.sign(output) == target
 
     def _units(self, state: State) -> np.ndarray:

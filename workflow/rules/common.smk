@@ -32,6 +32,7 @@ README_STUDIES = [
     "nodiag",
     "paper",
     "gradient_baseline",
+    "a1_variants",
 ]
 OUTPUT_DIRS = ["results", "logs"]
 SCHEMA = load_yaml(workflow.source_path("../schemas/config.schema.yaml"))
