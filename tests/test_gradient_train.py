@@ -110,19 +110,35 @@ def test_variable_regime_is_judged_on_the_fixed_set():
 
 # ------------------------------------------------------------ reproducibility
 
+SLOW = pytest.mark.slow
+REPRO_BUDGET = 150_000
 REPRO = [
-    GradientSpec(net="full", hidden=3, n=4, lr=0.05, restarts=4, sample_size=128),
-    GradientSpec(net="A2", hidden=3, n=5, lr=0.05, init="glorot", batch=16, restarts=4),
-    GradientSpec(
-        net="lstm", hidden=3, n=4, lr=0.05, regime="variable", restarts=4, sample_size=256
+    pytest.param(
+        GradientSpec(net="full", hidden=3, n=4, lr=0.05, restarts=4, sample_size=128), id="full"
     ),
-    GradientSpec(net="A1", hidden=2, n=5, method="momentum", lr=0.1, batch=30, restarts=4),
+    pytest.param(
+        GradientSpec(net="A2", hidden=3, n=5, lr=0.05, init="glorot", batch=16, restarts=4),
+        id="A2-minibatch",
+        marks=SLOW,
+    ),
+    pytest.param(
+        GradientSpec(
+            net="lstm", hidden=3, n=4, lr=0.05, regime="variable", restarts=4, sample_size=256
+        ),
+        id="lstm-variable",
+        marks=SLOW,
+    ),
+    pytest.param(
+        GradientSpec(net="A1", hidden=2, n=5, method="momentum", lr=0.1, batch=30, restarts=4),
+        id="A1-momentum-minibatch",
+        marks=SLOW,
+    ),
 ]
 
 
-@pytest.mark.parametrize("spec", REPRO, ids=lambda s: s.net)
+@pytest.mark.parametrize("spec", REPRO)
 def test_same_spec_same_record_and_restarts_independent_of_batching(spec):
-    budget = 400_000
+    budget = REPRO_BUDGET
     record = train_cell(spec, budget)
     assert train_cell(spec, budget) == record
     alone = train_cell(spec, budget, seeds=[2])
@@ -131,13 +147,13 @@ def test_same_spec_same_record_and_restarts_independent_of_batching(spec):
 
 
 def test_methods_and_batches_change_the_training():
-    spec = REPRO[0]
-    base = train_cell(spec, 200_000)["restarts"]
+    spec = REPRO[0].values[0]
+    base = train_cell(spec, REPRO_BUDGET)["restarts"]
     for other in (
         GradientSpec(**{**spec.as_params(), "method": "momentum"}),
         GradientSpec(**{**spec.as_params(), "batch": 32}),
     ):
-        assert train_cell(other, 200_000)["restarts"] != base
+        assert train_cell(other, REPRO_BUDGET)["restarts"] != base
 
 
 # ------------------------------------------------------------ vanishing gradient
@@ -272,3 +288,38 @@ def test_best_lr_prefers_solves_then_speed_then_smaller_lr():
     best = best_lr(rows)
     assert [(b["n"], b["lr"]) for b in best] == [(10, 0.03), (20, 0.01)]
     assert best[0]["lrs_tried"] == [0.01, 0.03, 0.1, 0.3]
+
+
+# ------------------------------------------------------------ command line
+
+CLI = ["gradient", "--net", "full", "--hidden", "8", "--n", "3", "--lr", "0.05", "--restarts"]
+
+
+def test_cli_prints_the_record_or_writes_it(tmp_path, capsys):
+    from rsparity import cli
+
+    assert cli.main([*CLI, "2", "--budget", "100000"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["params"]["hidden"] == 8 and record["params"]["lr"] == 0.05
+    assert len(record["restarts"]) == 2 and record["sequence_steps_budget"] == 100_000
+    out = tmp_path / "cell.json"
+    assert cli.main([*CLI, "2", "--budget", "100000", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(out.read_text()) == record
+
+
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (["--method", "sgd", "--budget", "10"], "'sgd'"),
+        (["--batch", "0", "--budget", "10"], "0"),
+        (["--budget", "0"], "--budget"),
+        (["--budget", "10", "--out", "/no/such/dir/x.json"], "--out"),
+    ],
+)
+def test_cli_bad_values_one_line_exit_2(args, word, capsys):
+    from rsparity import cli
+
+    assert cli.main(["gradient", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rsparity: ") and word in err
