@@ -160,3 +160,11 @@ def test_variable_regime_targets_follow_the_protocol():
     for i in range(paper.size):
         ones = int((paper.x[: paper.lengths[i], i] == 1).sum())
         assert paper.target[i] == ones % 2
+
+
+def test_other_paper_variants_are_refused():
+    from rsparity.data import paper_set
+
+    data = paper_set(np.random.default_rng(0), 5, 10, order="sync")
+    with pytest.raises(ValueError, match="layered"):
+        arrays(data, 6)

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from rsparity.data import all_sequences
@@ -53,6 +54,15 @@ def test_full_h8_learns_3_bit_parity(method, lr):
             assert covers_every_sequence(fixed_set(spec, r["seed"]))
             assert r["heldout_accuracy"] == 1.0
             assert 0.0 <= r["heldout_long_accuracy"] <= 1.0
+    if method == "adam":
+        # A solver's weights are frozen at its solving epoch: training it alone with a
+        # budget of exactly that many epochs gives the same weights (the others kept on).
+        first = min((r for r in wins), key=lambda r: r["epochs"])
+        assert first["epochs"] < max(r["epochs"] for r in wins)
+        again, w = train_restarts(spec, first["sequence_steps"], seeds=[first["seed"]])
+        assert again["restarts"][0]["epochs"] == first["epochs"]
+        for k, v in w[0].items():
+            np.testing.assert_array_equal(v, weights[first["seed"]][k])
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,16 @@ def training_data(spec: GradientSpec, seed: int) -> Dataset:
 
 
 def arrays(data: Dataset, length: int) -> Arrays:
-    """A :class:`Dataset` (time-major) -> batch-major arrays padded to ``length`` steps."""
+    """A :class:`Dataset` (time-major) -> batch-major arrays padded to ``length`` steps.
+
+    Paper data must be ``order="layered"``, ``readout="last"``: the only variant the JAX
+    nets implement (the only one that can solve with the output read at the last input).
+    """
+    if isinstance(data, PaperDataset) and (data.order, data.readout) != ("layered", "last"):
+        raise ValueError(
+            f"the gradient nets run order='layered', readout='last' only; "
+            f"got order={data.order!r}, readout={data.readout!r}"
+        )
     x = np.zeros((data.size, length))
     x[:, : data.max_length] = data.x.T
     return Arrays(

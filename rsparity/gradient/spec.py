@@ -40,7 +40,10 @@ class GradientSpec:
 
     Restart r uses seed r (r = 0..restarts-1): its training set is the one the
     random search with that seed sees (:meth:`search_spec`), so "solved" means
-    the same thing for both methods.
+    the same thing for both methods.  ``sample_size`` is the number of training
+    sequences of the reference protocol (full, lstm); the paper nets always get
+    the paper's 100.  A mini-batch size at or above the training set's size means
+    full batch.
     """
 
     net: str = "full"
