@@ -38,7 +38,9 @@ def engine_accuracy(spec, seed, weights):
 # ------------------------------------------------------------ cases that must succeed
 
 
-@pytest.mark.parametrize("method, lr", [("adam", 0.05), ("momentum", 0.2)])
+@pytest.mark.parametrize(
+    "method, lr", [pytest.param("adam", 0.05, marks=pytest.mark.slow), ("momentum", 0.2)]
+)
 def test_full_h8_learns_3_bit_parity(method, lr):
     spec = GradientSpec(net="full", hidden=8, n=3, method=method, lr=lr, init="glorot", restarts=4)
     record, weights = train_restarts(spec, 3_000_000)
@@ -69,7 +71,10 @@ def test_full_h8_learns_3_bit_parity(method, lr):
     "spec",
     [
         GradientSpec(net="A1", hidden=1, n=2, lr=0.2, init="small", restarts=4),
-        GradientSpec(net="A2", hidden=10, n=3, lr=0.05, init="glorot", restarts=4),
+        pytest.param(
+            GradientSpec(net="A2", hidden=10, n=3, lr=0.05, init="glorot", restarts=4),
+            marks=pytest.mark.slow,
+        ),
     ],
     ids=["A1-H1-n2", "A2-H10-n3"],
 )
