@@ -7,6 +7,7 @@ import math
 import statistics
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -159,6 +160,15 @@ def test_same_spec_same_record_and_restarts_independent_of_batching(spec):
     alone = train_cell(spec, budget, seeds=[2])
     assert alone["restarts"] == [record["restarts"][2]]
     assert len({r["final_loss"] for r in record["restarts"]}) == 4  # restarts do differ
+
+
+def test_threads_give_the_same_records():
+    spec = REPRO[0].values[0]
+    other = GradientSpec(**{**spec.as_params(), "lr": 0.02})
+    want = [train_cell(spec, REPRO_BUDGET), train_cell(other, REPRO_BUDGET)]
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda s: train_cell(s, REPRO_BUDGET), [spec, other]))
+    assert got == want and want[0] != want[1]
 
 
 def test_methods_and_batches_change_the_training():

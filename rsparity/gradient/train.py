@@ -6,18 +6,19 @@ net, shapes, method, batch size and chunk length; the learning rate is traced).
 ``lax.map`` rather than ``jax.vmap``: under vmap XLA sums the gradient over the
 batch in a way that depends on the number of restarts (last-bit differences,
 which then grow), while ``lax.map`` runs one compiled body per restart, so a
-restart's bits are the same whichever restarts share the call; on this
-machine it is also faster (the arrays of one restart are small enough to stay
-in cache).  Each restart
-has its own training set (its seed's), initial weights (:func:`.nets.init`),
-mini-batch shuffles and epoch budget; a restart that has solved, or used its
-budget, is frozen (its weights and optimiser state no longer change), so its
-result does not depend on which restarts share the call or on the chunk length.
+restart's bits are the same whichever restarts share the call (measured here it
+is also faster: one restart's arrays stay in cache).
 
-After every epoch the current weights are judged on the fixed (search's)
-training set; in the full-batch fixed regime that check is the forward pass of
-the next gradient step, otherwise a separate forward pass (neither is counted
-in the cost, see :mod:`.data`).
+Each restart has its own training set (its seed's), initial weights
+(:func:`.nets.init`), mini-batch shuffles (``SHUFFLE``) and epoch budget; a
+restart that has solved, or used its budget, is frozen (its weights and
+optimiser state no longer change), so its result does not depend on which
+restarts share the call or on the chunk length.  After every epoch the current
+weights are judged on the fixed (search's) training set; in the full-batch
+fixed regime that check is the forward pass of the next gradient step,
+otherwise a separate forward pass (neither is counted in the cost, see
+:mod:`.data`).  No module state besides JAX's jit caches: safe to call from
+several threads.
 """
 
 from __future__ import annotations
