@@ -1,8 +1,10 @@
-"""Command line: ``rsparity search ...`` (also ``python -m rsparity search ...``)."""
+"""Command line: ``rsparity search ...`` and ``rsparity gradient ...`` (also ``python -m
+rsparity ...``).  JAX is imported only when the gradient subcommand runs."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import NoReturn
 
@@ -103,7 +105,61 @@ def build_parser() -> argparse.ArgumentParser:
         f"{limits.DEFAULT_FRACTION:.0%} of the memory this process may use)",
     )
     s.add_argument("--json", metavar="PATH", help="write the result record here (atomically)")
+    _add_gradient(sub)
     return parser
+
+
+def _batch(text: str) -> int | str:
+    return "full" if text == "full" else _int(text)
+
+
+GRADIENT_OPTIONS = ("net", "hidden", "n", "method", "lr", "regime", "init", "batch", "restarts")
+
+
+def _add_gradient(sub) -> None:
+    """``rsparity gradient``; unset options take GradientSpec's defaults (not imported here:
+    that would import JAX)."""
+    g = sub.add_parser("gradient", help="gradient-descent training of one cell, all restarts")
+    g.add_argument("--net", help="full, A1, A2 or lstm (default full)")
+    g.add_argument("--hidden", type=_int, help="hidden units H (>= 1, default 2)")
+    g.add_argument("--n", type=_int, help="sequence length N (1..2000, default 10)")
+    g.add_argument("--method", help="momentum or adam (default adam)")
+    g.add_argument("--lr", type=_float, help="learning rate > 0 (default 0.01)")
+    g.add_argument("--regime", help="fixed (the search's training set) or variable (lengths 1..N)")
+    g.add_argument("--init", help="small, glorot or search (default small)")
+    g.add_argument("--batch", type=_batch, help="'full' (default) or a mini-batch size >= 1")
+    g.add_argument("--restarts", type=_int, help="restarts, seeds 0..restarts-1 (default 16)")
+    g.add_argument(
+        "--sample-size", type=_int, help="training sequences, full and lstm (default 1024)"
+    )
+    g.add_argument("--budget", type=_int, required=True, help="sequence-steps per restart (>= 1)")
+    g.add_argument("--out", metavar="PATH", help="write the record here (atomically), not stdout")
+
+
+def run_gradient(args: argparse.Namespace) -> int:
+    from .gradient.spec import GradientSpec
+    from .gradient.train import train_cell
+
+    settings = {k: getattr(args, k) for k in GRADIENT_OPTIONS if getattr(args, k) is not None}
+    if args.sample_size is not None:
+        settings["sample_size"] = args.sample_size
+    spec = GradientSpec(**settings)
+    if args.budget < 1:
+        raise InputError(f"--budget must be an integer >= 1, got {args.budget!r}")
+    if args.out:
+        try:
+            check_writable(args.out)
+        except InputError as err:
+            raise InputError(str(err).replace("--json", "--out", 1)) from None
+    record = train_cell(spec, args.budget)
+    if not args.out:
+        print(json.dumps(record, indent=1))
+        return 0
+    try:
+        write_json(record, args.out)
+    except OSError as err:
+        raise InputError(f"--out path {args.out!r}: cannot write it: {err}") from None
+    return 0
 
 
 class _ProgressLine:
@@ -169,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     (bad input, over the memory limit, out of memory anyway), 130 on Ctrl-C."""
     args = build_parser().parse_args(argv)
     try:
-        return run_search(args)
+        return run_gradient(args) if args.command == "gradient" else run_search(args)
     except InputError as err:
         print(f"rsparity: error: {err}", file=sys.stderr)
         return 2

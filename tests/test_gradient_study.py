@@ -115,6 +115,8 @@ def _record(lr, solved, epochs, n=10, method="adam", factor=10.0):
     restarts = [
         {
             "seed": i,
+            "epochs_budget": 10,
+            "sequence_steps_per_epoch": 3000,
             "solved": i < solved,
             "epochs": epochs if i < solved else None,
             "sequence_steps": epochs * 3000 if i < solved else None,

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import fmt
 from ..tables import markdown
+from .spec import GradientSpec
 from .summary import cell_row
 
 CELL_COLUMNS = [
@@ -51,11 +52,13 @@ def select(frame: pd.DataFrame, **values) -> pd.DataFrame:
 
 
 def _search_columns(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The baseline search's side, and ``budget_ratio``: the least compute any restart was
+    given (whole epochs of its own training set) over the search's cost per solve."""
     cost = record["search"]
     trials, solves, steps = cost["trials"], cost["solves"], cost["sequence_steps"]
     p = solves / trials
     per_trial = steps / trials
-    given = record["epochs_budget"] * record["sequence_steps_per_epoch"]
+    given = min(r["epochs_budget"] * r["sequence_steps_per_epoch"] for r in record["restarts"])
     per_solve = cost["steps_per_solve"]
     return {
         "search_runs": cost["searches"],
@@ -78,6 +81,7 @@ def runs_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         params = record["params"]
         row = cell_row(dict(record))
         row |= {k: params[k] for k in CELL_COLUMNS if k in params}
+        row["sample_size"] = GradientSpec.from_params(params).training_size
         row["budget_factor"] = record["budget_factor"]
         row |= _search_columns(record)
         rows.append(row)
@@ -108,6 +112,7 @@ def timing_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         rows.append(
             {
                 **{k: params[k] for k in CELL_COLUMNS if k in params},
+                "sample_size": GradientSpec.from_params(params).training_size,
                 "budget_factor": record["budget_factor"],
                 "lr": params["lr"],
                 "wallclock_s": record["timing"]["wallclock_s"],
