@@ -102,8 +102,8 @@ def wanted_search(spec: GradientSpec, seed: int) -> SearchSpec:
     return search
 
 
-def _find_baseline(where: str, spec: GradientSpec, studies: Mapping[str, Study], name: str):
-    if name not in studies:
+def _find_baseline(where: str, spec: GradientSpec, studies: Mapping[str, Study], name: Any):
+    if not isinstance(name, str) or name not in studies:
         raise _fail("gradient.baseline", f"no study {name!r}; studies: {', '.join(studies)}")
     index = {}
     for search in studies[name].specs:
@@ -166,6 +166,8 @@ def load_cells(config: Mapping[str, Any], studies: Mapping[str, Study]) -> list[
     )
     restarts = section.get("restarts", 16)
     default_factor = _factor("gradient.budget_factor", section.get("budget_factor", 10))
+    if isinstance(restarts, bool) or not isinstance(restarts, int):
+        raise _fail("gradient.restarts", f"must be an integer, got {restarts!r}")
     entries = section.get("cells", [])
     if not isinstance(entries, list):
         raise _fail("gradient.cells", f"must be a list of mappings, got {entries!r}")
