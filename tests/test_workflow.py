@@ -355,9 +355,9 @@ def test_fresh_runs_give_byte_identical_tables_and_figures(tiny_run, tmp_path):
         assert (again / rel).read_bytes() == (work / rel).read_bytes(), rel
 
 
-SAMPLED_STUDY, SAMPLED_SEEDS = "paper", 3
-"""The paper study (1,600 searches) is checked on its first seeds only; CI time."""
-GRADIENT_MAX_N = 10
+SAMPLED_STUDIES, SAMPLED_SEEDS = ("paper", "a1_variants"), 3
+"""The paper studies (1,600 and 900 searches) are checked on their first seeds only; CI time."""
+GRADIENT_MAX_N = 5
 """The gradient study is checked on its cells up to this N only; CI time."""
 GRADIENT_TABLES = ("gradient_runs.csv", "gradient_summary.csv", "gradient.md")
 
@@ -384,8 +384,8 @@ def intervals_overlap(got: pd.DataFrame, want: pd.DataFrame) -> list[str]:
 
 def test_committed_results_reproduce(tmp_path):
     """The full config from scratch gives the committed tables (every number), byte
-    for byte - except the paper study, whose first SAMPLED_SEEDS seeds of every
-    setting must give exactly the committed rows of its runs table, and the gradient
+    for byte - except the SAMPLED_STUDIES, whose first SAMPLED_SEEDS seeds of every
+    setting must give exactly the committed rows of their runs tables, and the gradient
     tables, whose cells up to N = GRADIENT_MAX_N must give success counts whose 95 %
     intervals overlap the committed ones (float summation order may differ between
     machines and XLA builds, README "Reproducibility").
@@ -398,23 +398,30 @@ def test_committed_results_reproduce(tmp_path):
     if not expected:
         pytest.fail("no committed results/tables")
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config["studies"][SAMPLED_STUDY]["seeds"] = {"first": 0, "count": SAMPLED_SEEDS}
+    for study in SAMPLED_STUDIES:
+        config["studies"][study]["seeds"] = {"first": 0, "count": SAMPLED_SEEDS}
     sampled_gradient(config)
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     work, env = setup_workdir(tmp_path, tmp_path / "config.yaml")
     out = snakemake(work, env, *(str(p) for p in expected), timeout=1800)
     assert out.returncode == 0, out.stderr[-3000:]
-    sampled = [Path(f"results/tables/{SAMPLED_STUDY}{suffix}") for suffix in TABLE_SUFFIXES]
+    sampled = [
+        Path(f"results/tables/{study}{suffix}")
+        for study in SAMPLED_STUDIES
+        for suffix in TABLE_SUFFIXES
+    ]
     gradient = [Path(f"results/tables/{name}") for name in GRADIENT_TABLES]
     assert set(sampled) | set(gradient) <= set(expected)
     for rel in expected:
         if rel not in sampled + gradient:
             assert (work / rel).read_bytes() == (REPO / rel).read_bytes(), rel
-    runs = f"results/tables/{SAMPLED_STUDY}_runs.csv"
-    got, want = pd.read_csv(work / runs), pd.read_csv(REPO / runs)
-    want = want[want["seed"] < SAMPLED_SEEDS].reset_index(drop=True)
-    assert len(got) == 16 * SAMPLED_SEEDS
-    pd.testing.assert_frame_equal(got, want)
+    studies = load_studies(config)
+    for study in SAMPLED_STUDIES:
+        runs = f"results/tables/{study}_runs.csv"
+        got, want = pd.read_csv(work / runs), pd.read_csv(REPO / runs)
+        want = want[want["seed"] < SAMPLED_SEEDS].reset_index(drop=True)
+        assert len(got) == len(studies[study].specs)
+        pd.testing.assert_frame_equal(got, want)
     grad = "results/tables/gradient_runs.csv"
     got, want = pd.read_csv(work / grad), pd.read_csv(REPO / grad)
     assert len(got) == n_cells(config) and got["n"].max() <= GRADIENT_MAX_N
