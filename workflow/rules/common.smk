@@ -109,3 +109,10 @@ def search_benchmarks(study):
         path.replace("results/search", "logs/search", 1).replace(".json", ".benchmark.tsv")
         for path in STUDY_RESULTS[study]
     ]
+
+
+def gradient_cell(wildcards):
+    """The configured cell of a gradient record path."""
+    return CELLS[
+        f"results/gradient/{wildcards.net}/{wildcards.setting}/restarts={wildcards.restarts}.json"
+    ]

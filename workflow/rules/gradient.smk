@@ -17,11 +17,6 @@ GRADIENT_FIGURES = expand(
 )
 
 
-def gradient_cell(wildcards):
-    """The configured cell of a gradient record path."""
-    return CELLS[f"results/gradient/{wildcards.net}/{wildcards.setting}/restarts={wildcards.restarts}.json"]
-
-
 rule gradient_cell:
     input:
         lambda wildcards: result_paths(gradient_cell(wildcards)),
