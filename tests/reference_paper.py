@@ -214,3 +214,20 @@ def plain_search_steps(
         if not wrong.size:
             return k, w, steps
     return None, None, steps
+
+
+def plain_for(spec):
+    """:func:`plain_search_steps` for a :class:`rsparity.spec.SearchSpec` of the paper protocol."""
+    return plain_search_steps(
+        spec.arch,
+        spec.seed,
+        spec.n,
+        spec.hidden,
+        spec.weight_scale,
+        spec.sample_size,
+        spec.max_trials,
+        spec.order,
+        spec.readout,
+        spec.noise,
+        spec.variant,
+    )

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference_paper import make_sequences, plain_search_steps, split, trial_correct
+from reference_paper import make_sequences, plain_for, split, trial_correct
 
 from rsparity.data import Dataset, PaperDataset, paper_set
 from rsparity.engine import accuracy, open_stream, search
@@ -81,22 +81,6 @@ CASES = [
 ]
 
 
-def plain(spec):
-    """The plain loop's (first solver, its draws, the sequence-steps it evaluated) for ``spec``."""
-    return plain_search_steps(
-        spec.arch,
-        spec.seed,
-        spec.n,
-        spec.hidden,
-        spec.weight_scale,
-        spec.sample_size,
-        spec.max_trials,
-        spec.order,
-        spec.readout,
-        spec.noise,
-    )
-
-
 def spec_id(spec):
     return (
         f"{spec.arch}-h{spec.hidden}-{spec.order}-{spec.readout}-n{spec.n}"
@@ -106,7 +90,7 @@ def spec_id(spec):
 
 @pytest.mark.parametrize("spec", CASES, ids=spec_id)
 def test_engine_equals_plain_loop(spec):
-    want_k, want_w, want_steps = plain(spec)
+    want_k, want_w, want_steps = plain_for(spec)
     got = search(spec)
     assert got.sequence_steps == want_steps
     assert got.solved == (want_k is not None)
@@ -151,7 +135,7 @@ AUTOMATON_CASE = paper_spec(
     ids=spec_id,
 )
 def test_engine_on_the_automaton_path_equals_plain_loop(spec, automaton_spy):
-    want_k, _, _ = plain(spec)
+    want_k, _, _ = plain_for(spec)
     got = search(spec)
     assert want_k is not None and got.trials == want_k
     assert sum(automaton_spy) > 0
@@ -208,7 +192,7 @@ def test_single_trials_take_the_automaton_path_or_fall_back(automaton_spy):
 def test_solver_accuracy_on_held_out_sets_equals_plain_loop(automaton_spy):
     """The record's accuracies (one trial, 32 and 100 sequences) against the plain loop."""
     spec = AUTOMATON_CASE
-    _, w, _ = plain(spec)
+    _, w, _ = plain_for(spec)
     got = search(spec)
     for data, _ in evaluation_sets(spec).values():
         inputs = [data.x[: data.lengths[i], i] for i in range(data.size)]

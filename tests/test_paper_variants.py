@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference_paper import plain_search_steps, split
+from reference_paper import plain_for, split
 
 from rsparity.data import VARIANTS, paper_set
 from rsparity.engine import open_stream, search
@@ -66,22 +66,6 @@ VARIANT_CASES = [
 ]
 
 
-def plain(spec):
-    return plain_search_steps(
-        spec.arch,
-        spec.seed,
-        spec.n,
-        spec.hidden,
-        spec.weight_scale,
-        spec.sample_size,
-        spec.max_trials,
-        spec.order,
-        spec.readout,
-        spec.noise,
-        spec.variant,
-    )
-
-
 def spec_id(spec):
     return f"{spec.arch}-h{spec.hidden}-{spec.variant}-n{spec.n}-s{spec.seed}-noise{spec.noise:g}"
 
@@ -94,7 +78,7 @@ def assert_weights(got, want):
 
 @pytest.mark.parametrize("spec", VARIANT_CASES, ids=spec_id)
 def test_engine_equals_plain_loop_for_every_variant(spec):
-    want_k, want_w, want_steps = plain(spec)
+    want_k, want_w, want_steps = plain_for(spec)
     got = search(spec)
     assert got.sequence_steps == want_steps
     assert got.solved == (want_k is not None)
@@ -120,7 +104,7 @@ def test_cases_solve_and_fail_for_every_variant():
 
 def test_record_holds_the_varied_weights():
     spec = vspec(arch="A1", hidden=1, variant="bias_range_1", seed=20)
-    _, want_w, _ = plain(spec)
+    _, want_w, _ = plain_for(spec)
     rec = build_record(spec, search(spec))
     assert rec["solved"] and rec["train_accuracy"] == 1.0
     assert rec["params"]["variant"] == "bias_range_1"
@@ -199,7 +183,7 @@ AUTOMATON_CASES = [
 @pytest.mark.parametrize("spec", AUTOMATON_CASES, ids=spec_id)
 def test_search_on_the_automaton_path_equals_plain_loop(spec, automaton_spy):
     spec = SearchSpec.from_params({**spec.as_params(), "sample_size": 32, "max_trials": 3000})
-    want_k, _, want_steps = plain(spec)
+    want_k, _, want_steps = plain_for(spec)
     got = search(spec)
     assert want_k is not None and got.trials == want_k and got.sequence_steps == want_steps
     assert sum(automaton_spy) > 0
