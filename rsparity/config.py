@@ -127,6 +127,11 @@ def check_config(
     """
     check_schema(config, schema)
     studies = load_studies(config)
+    if "gradient" in studies:
+        raise InputError(
+            "config studies.gradient: the name is taken (results/tables/gradient* are the "
+            "gradient study's tables); choose another"
+        )
     missing = [name for name in required if name not in studies]
     if missing:
         raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")

@@ -66,6 +66,14 @@ def test_defaults_are_filled_in():
             "(K, M, G, T: powers of 1024), got 'lots'",
         ),
         (lambda c: c["studies"].pop("scaling"), "config studies: missing scaling"),
+        (
+            lambda c: c["studies"].update(gradient=c["studies"]["headline"]),
+            "config studies.gradient: the name is taken (results/tables/gradient*",
+        ),
+        (
+            lambda c: c["gradient"]["cells"][0].update(lr=0),
+            "config gradient.cells[0]: gradient lr: 0.0 is not allowed",
+        ),
     ],
 )
 def test_refused_in_one_line(change, message):

@@ -17,6 +17,9 @@ rule study_tables:
         runs_markdown="results/tables/{study}_runs.md",
     log:
         "logs/tables/{study}.log",
+    # only the config's studies: results/tables/gradient_runs.csv is gradient_tables'
+    wildcard_constraints:
+        study="|".join(STUDIES),
     localrule: True
     conda:
         "../../environment.yml"
