@@ -221,7 +221,7 @@ def test_gradient_figures_are_deterministic_and_of_fixed_size(tmp_path):
         {"n": [5, 10, 50], "p": [1e-4] * 3, "p_lo": [5e-5] * 3, "p_hi": [2e-4] * 3}
     )
     renders = {
-        "gradient_success": (lambda p: gradient_success(_summary(), p), 4.6),
+        "gradient_success": (lambda p: gradient_success(_summary(), p), 5.8),
         "vanishing_gradient": (lambda p: vanishing_gradient(_norms(), search, p), 4.2),
     }
     for name, (render, height) in renders.items():

@@ -167,12 +167,16 @@ def test_cost_context_keeps_searches_and_gradient_cells_apart():
 
     cost = {
         "total": {"jobs": 12, "cpu_s": 600.0, "untimed": 0, "this_run": 12},
-        "groups": {"paper": {"jobs": 5, "cpu_s": 60.0}, "gradient": {"jobs": 2, "cpu_s": 480.0}},
+        "groups": {
+            "paper": {"jobs": 5, "cpu_s": 60.0},
+            "gradient": {"jobs": 2, "cpu_s": 480.0, "this_run": 2},
+        },
         "run": {"started": 0, "cores": 2, "wall_s": 300.0, "cpu_s": 720.0, "made_every_record": 1},
     }
     got = cost_context(cost)
     assert got["jobs"] == 10 and got["cpu_min"] == 2.0 and got["gradient_wall_min"] == 8.0
     assert got["run_cpu_min"] == 12.0 and got["wall_min"] == 5.0 and got["rebuild"]
+    assert got["reran"] == 10 and got["reran_gradient"] == 2
 
 
 def variants_summary(cells):

@@ -88,7 +88,7 @@ FIGURES = {
     "trials_ecdf.png": (1200, 630),
     "ablation.png": (1200, 570),
     "paper_comparison.png": (1200, 810),
-    "gradient_success.png": (1200, 690),
+    "gradient_success.png": (1200, 870),
     "vanishing_gradient.png": (1200, 630),
     "hinton.png": None,
     "hidden_trajectories.png": None,

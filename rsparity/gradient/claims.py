@@ -127,6 +127,7 @@ def gradient_context(
         "ratio_max": float(ratios.max()),
         "vanishing": _vanishing(norms),
         "restarts": int(table["restarts"].max()),
+        "main_batch": MAIN["batch"],
         "jax": str(times["jax"].iloc[0]),
         "answer": {
             "main_solved": any_main,

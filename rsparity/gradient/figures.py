@@ -10,7 +10,7 @@ import pandas as pd
 from ..plots import CYCLE, C, _log_ticks, new_figure, percent, save, style
 from .tables import MAIN, select
 
-HEIGHTS = {"gradient_success": 4.6, "vanishing_gradient": 4.2}
+HEIGHTS = {"gradient_success": 5.8, "vanishing_gradient": 4.2}
 LINES = {
     ("adam", "fixed"): (C["blue"], "-"),
     ("adam", "variable"): (C["blue"], "--"),
@@ -90,7 +90,8 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
                 _log_ticks(ax, rows["n"])
             ax.set_xlabel("sequence length N (log scale)")
             ax.set_ylim(-0.03, 1.03)
-            ax.legend(loc="center left", fontsize=7.5)
+            # below the axes: the lines fill the panel
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=2, fontsize=7.5)
         percent(left)
         left.set_ylabel("solved (share of restarts)")
         save(fig, path)

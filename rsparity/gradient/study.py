@@ -102,13 +102,23 @@ def wanted_search(spec: GradientSpec, seed: int) -> SearchSpec:
     return search
 
 
-def _find_baseline(where: str, spec: GradientSpec, studies: Mapping[str, Study], name: Any):
-    if not isinstance(name, str) or name not in studies:
-        raise _fail("gradient.baseline", f"no study {name!r}; studies: {', '.join(studies)}")
-    index = {}
-    for search in studies[name].specs:
+def _baseline_index(study: Study) -> dict[tuple, SearchSpec]:
+    """A study's searches by the settings of BASELINE_MATCH."""
+    index: dict[tuple, SearchSpec] = {}
+    for search in study.specs:
         params = search.as_params()
         index.setdefault(tuple(params.get(k) for k in BASELINE_MATCH), search)
+    return index
+
+
+def _find_baseline(
+    where: str, spec: GradientSpec, studies: Mapping[str, Study], name: Any, indexes: dict
+):
+    if not isinstance(name, str) or name not in studies:
+        raise _fail("gradient.baseline", f"no study {name!r}; studies: {', '.join(studies)}")
+    if name not in indexes:
+        indexes[name] = _baseline_index(studies[name])
+    index = indexes[name]
     found = []
     for seed in range(spec.restarts):
         params = wanted_search(spec, seed).as_params()
@@ -172,6 +182,7 @@ def load_cells(config: Mapping[str, Any], studies: Mapping[str, Study]) -> list[
     if not isinstance(entries, list):
         raise _fail("gradient.cells", f"must be a list of mappings, got {entries!r}")
     cells: dict[str, Cell] = {}
+    indexes: dict[str, dict] = {}
     for i, entry in enumerate(entries):
         where = f"gradient.cells[{i}]"
         entry = _mapping(where, entry, CELL_KEYS)
@@ -189,7 +200,7 @@ def load_cells(config: Mapping[str, Any], studies: Mapping[str, Study]) -> list[
                 raise _fail(where, str(err)) from None
             except TypeError as err:  # a missing or repeated keyword
                 raise _fail(where, str(err)) from None
-            searches = _find_baseline(where, spec, studies, baseline[spec.protocol])
+            searches = _find_baseline(where, spec, studies, baseline[spec.protocol], indexes)
             cell = Cell(spec, factor, searches, where)
             cells.setdefault(cell.path, cell)
     return list(cells.values())
