@@ -178,10 +178,15 @@ def test_sigkill_in_the_middle_of_the_searches(tmp_path, uninterrupted):
 
 @pytest.mark.workflow
 def test_ctrl_c_in_the_middle_of_the_searches(tmp_path, uninterrupted):
-    work, env = setup_workdir(tmp_path)
-    proc = start_and_wait_for_searches(work, env)
-    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
-    _, err = proc.communicate(timeout=120)  # Snakemake stops, it does not hang
+    for attempt in range(3):
+        work, env = setup_workdir(tmp_path / f"attempt{attempt}")
+        proc = start_and_wait_for_searches(work, env)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+        _, err = proc.communicate(timeout=120)  # Snakemake stops, it does not hang
+        # the searches are short: if the last ones finished before the signal was handled,
+        # this was not an interrupt in the middle of the searches; try again
+        if proc.returncode != 0 or records(work) < len(SPECS):
+            break
     assert proc.returncode != 0 and "Terminating processes on user request" in err
     check_nothing_partial(work)
     assert records(work) < len(SPECS)

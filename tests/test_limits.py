@@ -236,35 +236,41 @@ def test_trace_estimate_bounds_the_traced_peak(spec):
 
 RSS_SCRIPT = textwrap.dedent(
     """
-    import resource, sys
+    import resource, sys, tracemalloc
     from rsparity.engine import search
     from rsparity.record import build_record
     from rsparity.spec import SearchSpec
     spec = SearchSpec(n=2000, sample_size=1024, seed=0)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
     record = build_record(spec, search(spec))
+    traced = tracemalloc.get_traced_memory()[1]
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(record["solved"], (after - before) * 1024)
+    print(record["solved"], (after - before) * 1024, traced)
     """
 )
 
 
 @pytest.mark.slow
 def test_search_estimate_bounds_the_resident_memory():
-    """The peak resident set (``ru_maxrss``) above the interpreter's, for a search whose
-    10x-long held-out set (1,024 x 20,000 float64: 164 MB) is its biggest array.
+    """The peak resident set (``ru_maxrss``) above the interpreter's, and the peak of the
+    allocations (tracemalloc), for a search whose 10x-long held-out set (1,024 x 20,000
+    float64: 164 MB) is its biggest array.
 
-    The resident peak depends on the machine (613 MB here, 204 MB on CI: pages a
-    temporary never touches are not resident), so the estimate's tightness is judged
-    against that array, which every machine must hold, not against the measured peak."""
+    The resident peak depends on the machine (613 MB here, 204 MB on CI, 84 MB here in a
+    full test run: pages a temporary never touches are not resident, and the kernel may
+    reclaim idle ones), so it only bounds the estimate from below; the allocations show
+    the biggest array was made, and the estimate's tightness is judged against that array,
+    which every machine must hold."""
     out = subprocess.run(
         [sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True
     )
-    solved, grown = out.stdout.split()
+    solved, grown, traced = out.stdout.split()
     estimate = limits.search_estimate(SearchSpec(n=2000, sample_size=1024, seed=0))
     assert solved == "True"
     biggest = 1024 * 20_000 * 8
-    assert biggest < int(grown) <= estimate.bytes <= 2 * UPPER_FACTOR * biggest
+    assert biggest < int(traced) <= estimate.bytes
+    assert int(grown) <= estimate.bytes <= 2 * UPPER_FACTOR * biggest
 
 
 def test_gif_estimate_covers_its_frames():

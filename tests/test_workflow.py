@@ -376,6 +376,8 @@ def sampled_gradient(config: dict) -> None:
 def intervals_overlap(got: pd.DataFrame, want: pd.DataFrame) -> list[str]:
     """Cells (every learning rate) whose success intervals do not overlap."""
     keys = [*CELL_COLUMNS, "lr"]
+    # a column such as batch reads as integers in one table and as text in the other
+    got, want = (t.astype({k: str for k in keys}) for t in (got, want))
     both = got.merge(want, on=keys, suffixes=("", "_want"), validate="one_to_one")
     assert len(both) == len(got) > 0
     apart = (both["p_low"] > both["p_high_want"]) | (both["p_low_want"] > both["p_high"])
