@@ -113,6 +113,9 @@ def start_and_wait_for_searches(work: Path, env: dict, extra=()) -> subprocess.P
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # as in a terminal: a shell's background job (a CI runner's, say) ignores SIGINT,
+        # and its children inherit that, so Snakemake would never see the Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 300
     while records(work) == 0 and proc.poll() is None and time.monotonic() < deadline:
