@@ -2,7 +2,7 @@
 
 Jobs that share cores run slower in wall time, so summing their wall times
 overstates the work (8 jobs on 2 cores: ~4x).  Each job records its own CPU
-seconds (:func:`rsparity.jobs.job_timing`); the rebuild's wall time is that of
+seconds (:func:`job_timing`); the rebuild's wall time is that of
 the run itself, from its start to the moment this summary is made (the last
 job before the README), and it is a rebuild's time only if that run made every
 record.
@@ -18,18 +18,26 @@ from pathlib import Path
 from typing import Any
 
 
-def wall_timing(started: float, run: Mapping[str, Any]) -> dict[str, Any]:
-    """A job's ``timing.job`` entry by wall clock (``clock: "wall"``), for jobs whose work
-    runs on threads they do not own (JAX's), where the thread's CPU time would miss it."""
+def job_timing(
+    started: float, run: Mapping[str, Any], cpu_s: float | None = None
+) -> dict[str, Any]:
+    """The ``job`` entry of a record's timing: CPU and wall seconds, start/end, the run.
+
+    ``cpu_s``: the job's own CPU seconds (a thread job's ``time.thread_time``); None for
+    a job whose work runs on threads it does not own (JAX's), where the thread's CPU time
+    would miss it: it is then timed by the wall clock and says so (``clock: "wall"``).
+    """
     finished = time.time()
-    return {
-        "cpu_s": finished - started,
-        "clock": "wall",
+    entry = {
+        "cpu_s": finished - started if cpu_s is None else cpu_s,
         "wall_s": finished - started,
         "started": started,
         "finished": finished,
         "run": run.get("started"),
     }
+    if cpu_s is None:
+        entry["clock"] = "wall"
+    return entry
 
 
 def job_times(path: str | os.PathLike) -> dict[str, Any] | None:

@@ -16,21 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .atomic import write_json
-from .cost import summarise
+from .cost import job_timing, summarise
 from .engine import search
 from .record import build_record
 from .spec import SearchSpec
-
-
-def job_timing(started: float, cpu_started: float, run: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``job`` entry of a record's timing: CPU and wall seconds, start/end, the run."""
-    return {
-        "cpu_s": time.thread_time() - cpu_started,
-        "wall_s": time.time() - started,
-        "started": started,
-        "finished": time.time(),
-        "run": run.get("started"),
-    }
 
 
 def search_job(params: Mapping[str, Any], output: str, log: str, run: Mapping[str, Any]) -> None:
@@ -44,7 +33,7 @@ def search_job(params: Mapping[str, Any], output: str, log: str, run: Mapping[st
     spec = SearchSpec.from_params(params)
     outcome = search(spec)
     record = build_record(spec, outcome)
-    record["timing"]["job"] = job_timing(started, cpu_started, run)
+    record["timing"]["job"] = job_timing(started, run, time.thread_time() - cpu_started)
     write_json(record, output)
     state = "solved" if outcome.solved else "not solved"
     with open(log, "w") as fh:

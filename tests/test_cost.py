@@ -56,9 +56,9 @@ def test_the_process_cpu_counts_every_thread(tmp_path):
 
 
 def test_a_wall_clocked_job_says_so():
-    from rsparity.cost import wall_timing
+    from rsparity.cost import job_timing
 
-    job = wall_timing(time.time() - 2.0, {"started": 1.0})
+    job = job_timing(time.time() - 2.0, {"started": 1.0})
     assert job["clock"] == "wall" and job["cpu_s"] == job["wall_s"] >= 2.0 and job["run"] == 1.0
 
 

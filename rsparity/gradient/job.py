@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_json
-from ..cost import wall_timing
+from ..cost import job_timing
 from .spec import GradientSpec
 from .study import budget, search_cost
 
@@ -40,7 +40,7 @@ def cell_job(
     record = train_cell(spec, steps)
     record["budget_factor"] = factor
     record["search"] = cost
-    record["timing"] = {"wallclock_s": time.time() - started, "job": wall_timing(started, run)}
+    record["timing"] = {"wallclock_s": time.time() - started, "job": job_timing(started, run)}
     write_json(record, output)
     solved = sum(r["solved"] for r in record["restarts"])
     with open(log, "w") as fh:

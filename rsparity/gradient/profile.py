@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..atomic import write_json
-from ..cost import wall_timing
+from ..cost import job_timing
 
 
 def vanishing_job(
@@ -29,7 +29,7 @@ def vanishing_job(
                 epochs=settings["epochs"],
             )
     write_json(
-        {"settings": dict(settings), "rows": rows, "timing": {"job": wall_timing(started, run)}},
+        {"settings": dict(settings), "rows": rows, "timing": {"job": job_timing(started, run)}},
         output,
     )
     with open(log, "w") as fh:
