@@ -74,17 +74,23 @@ def _search_columns(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _settings(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A cell's CELL_COLUMNS and lr, with the training set's real size (the paper nets'
+    100 sequences, whatever ``sample_size`` says)."""
+    params = record["params"]
+    return {
+        **{k: params[k] for k in CELL_COLUMNS if k in params},
+        "sample_size": GradientSpec.from_params(params).training_size,
+        "budget_factor": record["budget_factor"],
+        "lr": params["lr"],
+    }
+
+
 def runs_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per cell record: its settings and results, and its search's side."""
-    rows = []
-    for record in records:
-        params = record["params"]
-        row = cell_row(dict(record))
-        row |= {k: params[k] for k in CELL_COLUMNS if k in params}
-        row["sample_size"] = GradientSpec.from_params(params).training_size
-        row["budget_factor"] = record["budget_factor"]
-        row |= _search_columns(record)
-        rows.append(row)
+    rows = [
+        cell_row(dict(record)) | _settings(record) | _search_columns(record) for record in records
+    ]
     frame = pd.DataFrame(rows)
     first = [*CELL_COLUMNS, "lr"]
     frame = frame[first + [c for c in frame.columns if c not in first]]
@@ -106,15 +112,11 @@ def timing_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Wall seconds per cell and per restart, and the search's seconds per solve."""
     rows = []
     for record in records:
-        params = record["params"]
         restarts = len(record["restarts"])
         cost = record["search"]
         rows.append(
             {
-                **{k: params[k] for k in CELL_COLUMNS if k in params},
-                "sample_size": GradientSpec.from_params(params).training_size,
-                "budget_factor": record["budget_factor"],
-                "lr": params["lr"],
+                **_settings(record),
                 "wallclock_s": record["timing"]["wallclock_s"],
                 "seconds_per_restart": record["timing"]["wallclock_s"] / restarts,
                 "search_seconds_per_solve": cost["seconds"] / cost["solves"]
