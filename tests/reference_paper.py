@@ -216,6 +216,14 @@ def plain_search_steps(
     return None, None, steps
 
 
+def assert_weights(got, want):
+    """The engine's weights of one trial (arrays with a trial axis) equal ``want``
+    (:func:`split`'s named arrays), name by name."""
+    assert set(got) == set(want)
+    for name, value in want.items():
+        assert np.array_equal(got[name][0], np.reshape(value, got[name][0].shape)), name
+
+
 def plain_for(spec):
     """:func:`plain_search_steps` for a :class:`rsparity.spec.SearchSpec` of the paper protocol."""
     return plain_search_steps(

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference_paper import make_sequences, plain_for, split, trial_correct
+from reference_paper import assert_weights, make_sequences, plain_for, split, trial_correct
 
 from rsparity.data import Dataset, PaperDataset, paper_set
 from rsparity.engine import accuracy, open_stream, search
@@ -98,10 +98,7 @@ def test_engine_equals_plain_loop(spec):
         assert got.trials == spec.max_trials and got.weights is None
         return
     assert got.trials == want_k
-    want = split(spec.arch, want_w, spec.hidden)
-    assert set(got.weights) == set(want)
-    for name, value in want.items():
-        assert np.array_equal(got.weights[name][0], np.reshape(value, got.weights[name][0].shape))
+    assert_weights(got.weights, split(spec.arch, want_w, spec.hidden))
 
 
 @pytest.fixture

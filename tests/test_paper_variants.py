@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference_paper import plain_for, split
+from reference_paper import assert_weights, plain_for, split
 
 from rsparity.data import VARIANTS, paper_set
 from rsparity.engine import open_stream, search
@@ -68,12 +68,6 @@ VARIANT_CASES = [
 
 def spec_id(spec):
     return f"{spec.arch}-h{spec.hidden}-{spec.variant}-n{spec.n}-s{spec.seed}-noise{spec.noise:g}"
-
-
-def assert_weights(got, want):
-    assert set(got) == set(want)
-    for name, value in want.items():
-        assert np.array_equal(got[name][0], np.reshape(value, got[name][0].shape)), name
 
 
 @pytest.mark.parametrize("spec", VARIANT_CASES, ids=spec_id)
