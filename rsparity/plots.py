@@ -481,7 +481,7 @@ def hidden_trajectories(
 # --------------------------------------------------------------------------- studies
 
 
-def _log_ticks(ax, values, axis="x") -> None:
+def log_ticks(ax, values, axis="x") -> None:
     vals = sorted({float(v) for v in values})
     setter = ax.set_xticks if axis == "x" else ax.set_yticks
     setter(vals, [f"{v:,g}" for v in vals])
@@ -555,7 +555,7 @@ def trials_vs_n(
             ax.axhline(expected, color=C["green"], ls="--", lw=1.4, label=f"1/p = {expected:,.0f}")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        _log_ticks(ax, ns)
+        log_ticks(ax, ns)
         _thousands(ax, "y")
         lo, hi = min(ns), max(ns)
         ax.set_xlim(lo / 10**0.12, hi * 10**0.12)
@@ -705,7 +705,7 @@ def ablation(
                 ax.axhline(reference, color=C["grey"], ls=":", lw=1.4, label=reference_label)
             if x.min() > 0 and x.max() / x.min() >= 8:
                 ax.set_xscale("log")
-                _log_ticks(ax, x)
+                log_ticks(ax, x)
                 ax.set_xlim(x.min() / 1.6, x.max() * 1.6)
             else:
                 ax.set_xticks(sorted(set(x)), [f"{v:g}" for v in sorted(set(x))])

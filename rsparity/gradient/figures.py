@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..plots import CYCLE, C, _log_ticks, new_figure, percent, save, style
+from ..plots import CYCLE, C, log_ticks, new_figure, percent, save, style
 from .tables import MAIN, select
 
 HEIGHTS = {"gradient_success": 5.8, "vanishing_gradient": 4.2}
@@ -87,7 +87,7 @@ def gradient_success(summary: pd.DataFrame, path: str | os.PathLike) -> None:
         for ax, rows in ((left, main), (right, others)):
             ax.set_xscale("log")
             if len(rows):
-                _log_ticks(ax, rows["n"])
+                log_ticks(ax, rows["n"])
             ax.set_xlabel("sequence length N (log scale)")
             ax.set_ylim(-0.03, 1.03)
             # below the axes: the lines fill the panel
@@ -131,7 +131,7 @@ def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.
                 )
         left.axhline(floor, color=C["grey"], lw=0.8, ls=":")
         left.set_xscale("log")
-        _log_ticks(left, rows["n"])
+        log_ticks(left, rows["n"])
         left.set_yscale("log")
         left.set_xlabel("sequence length N (log scale)")
         left.set_ylabel("|d loss / d h_0| (median over seeds)")
@@ -148,7 +148,7 @@ def vanishing_gradient(rows: pd.DataFrame, search: pd.DataFrame, path: str | os.
             capsize=3,
         )
         right.set_xscale("log")
-        _log_ticks(right, search["n"])
+        log_ticks(right, search["n"])
         right.set_yscale("log")
         right.set_xlabel("sequence length N (log scale)")
         right.set_ylabel("random search: solver fraction p")
