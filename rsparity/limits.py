@@ -345,24 +345,50 @@ def trace_estimate(spec: SearchSpec, every: int = 1) -> Estimate:
     loop, or from TRACE_AUTOMATON_MIN_SEQUENCES sequences on the automaton with its
     chunked table runs), and the sampled trials as Python lists (and their JSON: ~100
     bytes per sampled trial)."""
+    count, _, (drawing, kept) = _training(spec)
+    scoring = _counts_block(spec, min(TRACE_BLOCK, spec.max_trials))
+    lists = 100 * (spec.max_trials // every + 1) + 16 * count
+    return Estimate.with_margin(
+        f"trace {_settings(spec)}",
+        {"training set": drawing, "trace": kept + scoring + lists},
+    )
+
+
+def _counts_block(spec: SearchSpec, trials: int, cap: int = TRACE_STATE_CAP) -> int:
+    """``rsparity.trace.params_counts`` on ``trials`` trials and the whole training set:
+    their weights, then the time loop's groups or the automaton with its chunked table runs."""
     arch = get_architecture(spec.arch)
     units, weights = spec.hidden + 1, arch.n_weights(spec.hidden)
-    count, longest, (drawing, kept) = _training(spec)
-    trials = min(TRACE_BLOCK, spec.max_trials)
+    count, longest, _ = _training(spec)
     loop = (3 * units + 4) * 8 * LOOP_GROUP_ELEMENTS + 4 * 8 * trials * weights
     rows = min(count, max(1, TRACE_AUTOMATON_PAIRS // trials))
     automaton = (
-        _reachable(units, trials, TRACE_STATE_CAP)
-        + _final_states(trials, TRACE_STATE_CAP, rows)
+        _reachable(units, trials, cap)
+        + _final_states(trials, cap, rows)
         + longest * rows
         + 9 * trials * count
         if count >= TRACE_AUTOMATON_MIN_SEQUENCES
         else 0
     )
-    lists = 100 * (spec.max_trials // every + 1) + 16 * count
+    return max(loop, automaton)
+
+
+def basin_estimate(spec: SearchSpec, grid: int, block: int, cap: int) -> Estimate:
+    """Peak memory of one weight-space slice (``rsparity.basin.basin_slice``) beyond the
+    interpreter: the training set, a block of ``block`` grid points scored like a trace
+    block with up to ``cap`` automaton states each (plus the tiled draws), the grid's counts (int64, then ~40 bytes per point as
+    Python ints in lists and JSON text) and its figure (the animation's fixed canvas
+    allowance and a few float64 copies of the grid)."""
+    _, _, (drawing, kept) = _training(spec)
+    weights = get_architecture(spec.arch).n_weights(spec.hidden)
+    points = grid * grid
+    trials = min(block, points)
+    scoring = _counts_block(spec, trials, cap) + 8 * trials * weights
+    results = 48 * points
+    figure = GIF_FIXED_BYTES + 5 * 8 * points
     return Estimate.with_margin(
-        f"trace {_settings(spec)}",
-        {"training set": drawing, "trace": kept + max(loop, automaton) + lists},
+        f"basin slice {_settings(spec)} grid={grid}",
+        {"training set": drawing, "slice": kept + scoring + results, "figure": figure + results},
     )
 
 

@@ -105,9 +105,21 @@ def correct_counts(
     applies, the loop for the rest) or "auto" (automaton when the training set
     has at least ``TRACE_AUTOMATON_MIN_SEQUENCES`` sequences).
     """
+    return params_counts(stream, stream.params(first, count), chunk, method)
+
+
+def params_counts(
+    stream: Stream,
+    params: Params,
+    chunk: int = TRACE_CHUNK_PAIRS,
+    method: str = "auto",
+    cap: int = TRACE_STATE_CAP,
+) -> np.ndarray:
+    """:func:`correct_counts` for any block of trials' weights ``params`` (e.g. a slice
+    of weight space, :mod:`rsparity.basin`), on ``stream``'s training set; ``cap``: the
+    automaton path's largest reachable-state set per trial (more: the time loop)."""
     if method not in ("auto", "loop", "automaton"):
         raise ValueError(f"method must be 'auto', 'loop' or 'automaton', got {method!r}")
-    params = stream.params(first, count)
     data, arch = stream.data, stream.arch
     applies = arch.automaton_applies(data)
     if method == "auto":
@@ -119,7 +131,7 @@ def correct_counts(
         data,
         0,
         data.size,
-        cap=TRACE_STATE_CAP,
+        cap=cap,
         rounds=data.max_length,
         chunk=TRACE_AUTOMATON_PAIRS,
     )
