@@ -11,6 +11,7 @@ include: "workflow/rules/search.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/gradient.smk"
 include: "workflow/rules/benchmark.smk"
+include: "workflow/rules/basin.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/readme.smk"
 

@@ -133,7 +133,5 @@ def basin_figure(
         low = fig.add_subplot(grid[1, 0])
         image = draw_slice(low, nonsolver, f"non-solver (trial {nonsolver['trial']:,})")
         _colorbar(fig, image, [*axes, low])
-        draw_p_against_n(
-            fig.add_subplot(grid[1, 1:]), scaling, [s["params"]["n"] for s in solvers]
-        )
+        draw_p_against_n(fig.add_subplot(grid[1, 1:]), scaling, [s["params"]["n"] for s in solvers])
         save(fig, path)

@@ -2,8 +2,8 @@
 
 :func:`check_config` runs the schema (structure, types, defaults), the studies
 (:func:`rsparity.studies.load_studies`: values, as the CLI checks them) and
-the memory every search, the trace and the animation will need
-(:mod:`rsparity.limits`); :func:`check_duplicate_keys` re-reads the config
+the memory every search, the trace, the animation and the basin slices will
+need (:mod:`rsparity.limits`); :func:`check_duplicate_keys` re-reads the config
 files, because YAML's (and Snakemake's) last-one-wins rule would silently drop
 a study written twice.  Every failure is one :class:`InputError` line starting
 with ``config``.
@@ -11,6 +11,7 @@ with ``config``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,8 +21,10 @@ import jsonschema
 import yaml
 
 from . import limits
+from .basin import check_grid, slice_estimate
 from .errors import InputError
 from .gradient.study import load_cells, load_vanishing
+from .spec import SearchSpec
 from .studies import Study, load_studies
 
 
@@ -83,8 +86,8 @@ def check_schema(config: dict, schema: dict) -> None:
 
 
 def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
-    """Every distinct search, the trace of study ``traced``'s first search and the
-    animation must fit the ``max_memory`` budget (:func:`rsparity.limits.budget`)."""
+    """Every distinct search, the trace of study ``traced``'s first search, the
+    animation and the basin slices must fit the ``max_memory`` budget (:func:`rsparity.limits.budget`)."""
     try:
         budget = limits.budget(config["max_memory"], "max_memory")
     except InputError as err:
@@ -108,11 +111,30 @@ def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
         ),
         ("gif_frames", limits.gif_estimate(config["gif_frames"])),
     ]
+    grid = config["basin"]["grid"]
+    for i, spec in enumerate(basin_specs(config, studies[traced].specs[0])):
+        checks.append((f"basin.n[{i}]", slice_estimate(spec, grid)))
     for where, estimate in checks:
         try:
             limits.check(estimate, budget)
         except InputError as err:
             raise InputError(f"config {where}: {err}") from None
+
+
+def basin_specs(config: dict, headline: SearchSpec) -> list[SearchSpec]:
+    """The settings the basin slices are scored with: ``headline``'s with each N of
+    config ``basin.n``; :class:`InputError` naming the entry a spec refuses."""
+    try:
+        check_grid(config["basin"]["grid"])
+    except InputError as err:
+        raise InputError(f"config basin.grid: {err}") from None
+    specs = []
+    for i, n in enumerate(config["basin"]["n"]):
+        try:
+            specs.append(dataclasses.replace(headline, n=n))
+        except InputError as err:
+            raise InputError(f"config basin.n[{i}]: {err}") from None
+    return specs
 
 
 def check_config(
@@ -137,6 +159,7 @@ def check_config(
         raise InputError(f"config studies: missing {', '.join(missing)} (README.md shows them)")
     load_cells(config, studies)
     load_vanishing(config)
+    basin_specs(config, studies[traced].specs[0])
     if memory:
         check_memory(config, studies, traced)
     return studies

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import data as protocol
 from . import fmt
+from .basin import centre_correct, read_slice, solver_area
 from .tables import PAPER_KEYS, paper_rows
 from .trace import best_so_far, read_trace, sampled
 
@@ -282,6 +283,57 @@ def claims(studies: Mapping[str, dict], reference: Mapping[str, Any]) -> dict[st
     }
 
 
+AREA_TOLERANCE = 0.1
+"""The solver region of a slice "shrinks" (or "grows") with N only if its area changes by
+more than this fraction of the smaller N's area: a boundary moving by one grid cell is not a
+trend."""
+BASIN_TRENDS = ("shrinks", "grows", "same")
+
+
+def basin_trend(areas: Mapping[int, float]) -> str:
+    """How the solver region's area changes from the smallest to the largest N:
+    one of :data:`BASIN_TRENDS` (``same`` within :data:`AREA_TOLERANCE`)."""
+    small, large = areas[min(areas)], areas[max(areas)]
+    if large < small * (1 - AREA_TOLERANCE):
+        return "shrinks"
+    if large > small * (1 + AREA_TOLERANCE):
+        return "grows"
+    return "same"
+
+
+def basin_context(
+    solvers: Sequence[str | os.PathLike],
+    nonsolver: str | os.PathLike,
+    scaling: Sequence[Mapping],
+) -> dict[str, Any]:
+    """The basin figure's caption: each solver slice's N and area (fraction of its grid
+    points that solve), the non-solver's trial, accuracy at its centre and area, the
+    trend of the solver area with N (:func:`basin_trend`), and p's range over the
+    scaling study's N (lowest p_lo and highest p_hi, and whether one p fits every N:
+    :func:`flat`)."""
+    slices = [read_slice(path) for path in solvers]
+    rows = [{"n": s["params"]["n"], "area": solver_area(s), "trial": s["trial"]} for s in slices]
+    other = read_slice(nonsolver)
+    return {
+        "pair": slices[0]["pair"]["names"],
+        "grid": slices[0]["grid"],
+        "solvers": rows,
+        "trend": basin_trend({r["n"]: r["area"] for r in rows}),
+        "nonsolver": {
+            "n": other["params"]["n"],
+            "trial": other["trial"],
+            "area": solver_area(other),
+            "accuracy": centre_correct(other) / other["sample_size"],
+        },
+        "p_min": min(r["p"] for r in scaling),
+        "p_max": max(r["p"] for r in scaling),
+        "p_lo": min(r["p_lo"] for r in scaling),
+        "p_hi": max(r["p_hi"] for r in scaling),
+        "n_range": (min(r["n"] for r in scaling), max(r["n"] for r in scaling)),
+        "p_flat": flat(scaling),
+    }
+
+
 def nodiag_at(summary: Sequence[Mapping], n: int) -> dict | None:
     """The zero-diagonal study's summary row at sequence length ``n``, if it ran there."""
     rows = [s for s in summary if s["n"] == n]
@@ -335,12 +387,14 @@ def readme_context(
     cost: str | os.PathLike,
     literature: Mapping[str, Any],
     gradient: Mapping[str, Any] | None = None,
+    basin: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the README template shows, from the result files.
 
     ``studies``: study name -> :func:`study_context`; the other paths are the
     headline search record, its trace, the engine benchmark and the search
-    cost records; ``literature``: the numbers reported elsewhere.
+    cost records; ``literature``: the numbers reported elsewhere; ``gradient`` and
+    ``basin``: :func:`rsparity.gradient.claims.gradient_context`, :func:`basin_context`.
     """
     ref = literature["reference_readme"]
     bench = json.loads(Path(benchmark).read_text())
@@ -366,6 +420,7 @@ def readme_context(
         ),
         "claims": claims(studies, ref),
         "gradient": gradient,
+        "basin": basin,
     }
 
 

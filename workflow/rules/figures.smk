@@ -3,7 +3,8 @@
 HEADLINE_FIGURES = ["search_curve", "score_histogram", "hinton", "hidden_trajectories"]
 STUDY_FIGURES = ["trials_vs_n", "trials_ecdf", "ablation", "paper_comparison"]
 FIGURES = expand("results/figures/{name}.png", name=HEADLINE_FIGURES + STUDY_FIGURES) + [
-    "results/figures/search.gif"
+    "results/figures/search.gif",
+    "results/figures/basin.png",
 ]
 
 

@@ -43,6 +43,8 @@ rule readme:
         gradient_timing="results/benchmark/gradient_timing.csv",
         vanishing="results/gradient/vanishing.json",
         gradient_figures=GRADIENT_FIGURES,
+        basin_solvers=BASIN_SOLVERS,
+        basin_nonsolver=BASIN_NONSOLVER,
     output:
         "README.md",
     log:

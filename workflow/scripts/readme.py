@@ -7,7 +7,7 @@ import yaml
 
 from rsparity.atomic import write_text
 from rsparity.gradient.claims import gradient_context
-from rsparity.report import readme_context, render, study_context
+from rsparity.report import basin_context, readme_context, render, study_context
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 sys.stderr = open(snakemake.log[0], "w")
@@ -28,6 +28,9 @@ context = readme_context(
     literature=yaml.safe_load(Path(inputs.literature).read_text()),
     gradient=gradient_context(
         inputs.gradient_summary, inputs.gradient_markdown, inputs.gradient_timing, inputs.vanishing
+    ),
+    basin=basin_context(
+        inputs.basin_solvers, inputs.basin_nonsolver, studies["scaling"]["summary"]
     ),
 )
 context["template"] = snakemake.params.template
