@@ -57,7 +57,7 @@ from . import limits
 from .atomic import write_text
 from .engine import Stream, open_stream, search
 from .errors import InputError
-from .nets import Architecture, get_architecture
+from .nets import Architecture
 from .spec import SearchSpec
 from .trace import correct_counts, params_counts
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import fmt
 from .basin import accuracy_grid, solver_area
-from .plots import C, WIDTH, log_ticks, new_figure, save, style
+from .plots import WIDTH, C, log_ticks, new_figure, save, style
 
 SLICES_HEIGHT = 4.2
 """Height (in) of :func:`slices_figure` (one row of slices)."""

@@ -87,7 +87,8 @@ def check_schema(config: dict, schema: dict) -> None:
 
 def check_memory(config: dict, studies: dict[str, Study], traced: str) -> None:
     """Every distinct search, the trace of study ``traced``'s first search, the
-    animation and the basin slices must fit the ``max_memory`` budget (:func:`rsparity.limits.budget`)."""
+    animation and the basin slices must fit the ``max_memory`` budget
+    (:func:`rsparity.limits.budget`)."""
     try:
         budget = limits.budget(config["max_memory"], "max_memory")
     except InputError as err:

@@ -376,9 +376,10 @@ def _counts_block(spec: SearchSpec, trials: int, cap: int = TRACE_STATE_CAP) -> 
 def basin_estimate(spec: SearchSpec, grid: int, block: int, cap: int) -> Estimate:
     """Peak memory of one weight-space slice (``rsparity.basin.basin_slice``) beyond the
     interpreter: the training set, a block of ``block`` grid points scored like a trace
-    block with up to ``cap`` automaton states each (plus the tiled draws), the grid's counts (int64, then ~40 bytes per point as
-    Python ints in lists and JSON text) and its figure (the animation's fixed canvas
-    allowance and a few float64 copies of the grid)."""
+    block with up to ``cap`` automaton states each (plus the tiled draws), the grid's
+    counts (int64, then ~40 bytes per point as Python ints in lists and JSON text) and
+    its figure (the animation's fixed canvas allowance and a few float64 copies of the
+    grid)."""
     _, _, (drawing, kept) = _training(spec)
     weights = get_architecture(spec.arch).n_weights(spec.hidden)
     points = grid * grid
