@@ -47,6 +47,7 @@ import dataclasses
 import json
 import math
 import os
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from typing import Any
 import numpy as np
 
 from . import limits
-from .atomic import write_text
+from .atomic import TEMP_SUFFIX, write_text
 from .engine import Stream, open_stream, search
 from .errors import InputError
 from .nets import Architecture
@@ -284,8 +285,8 @@ def basin_command(spec: SearchSpec, out: str, grid: int, progress: Progress | No
     from .basin_figure import slices_figure  # matplotlib only when drawing
 
     check_grid(grid)
-    target = Path(out)
-    if target.is_dir() or not (target.parent if str(target.parent) else Path(".")).is_dir():
+    target = Path(out).absolute()
+    if target.is_dir() or not target.parent.is_dir():
         raise InputError(f"out path {out!r} must be a file in an existing directory")
     limits.check(slice_estimate(spec, grid), limits.budget())
     outcome = search(spec)
@@ -310,8 +311,22 @@ def basin_command(spec: SearchSpec, out: str, grid: int, progress: Progress | No
     parts.append(f"non-solver (trial {centres[-1]}): {_pct(areas[-1])}")
     titles = [f"solver (trial {solver})"] if solver else []
     titles.append(f"non-solver (trial {centres[-1]})")
-    slices_figure(list(zip(titles, slices, strict=True)), out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    os.close(fd)
+    try:  # a temp name beside ``out``, then rename (as rsparity.atomic.write_text)
+        slices_figure(list(zip(titles, slices, strict=True)), tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return "; ".join(parts)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _pct(fraction: float) -> str:
