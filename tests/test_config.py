@@ -29,8 +29,10 @@ def test_the_configs_pass():
 
 def test_defaults_are_filled_in():
     config = copy.deepcopy(TINY)
+    del config["basin"]
     cfg.check_config(config, SCHEMA, [], traced="headline")
     assert config["max_memory"] is None and config["gif_frames"] == 60
+    assert config["basin"] == {"n": [50, 500], "grid": 61}
 
 
 @pytest.mark.parametrize(
@@ -73,6 +75,36 @@ def test_defaults_are_filled_in():
         (
             lambda c: c["gradient"]["cells"][0].update(lr=0),
             "config gradient.cells[0]: gradient lr: 0.0 is not allowed",
+        ),
+        # the basin figure's slices
+        (lambda c: c["basin"].update(grid=2), "config basin.grid: 2 is less than the minimum of 3"),
+        (
+            lambda c: c["basin"].update(grid=402),
+            "config basin.grid: 402 is greater than the maximum of 401",
+        ),
+        (lambda c: c["basin"].update(grid=5.5), "config basin.grid: 5.5 is not of type 'integer'"),
+        (lambda c: c["basin"].update(n=[0]), "config basin.n[0]: 0 is less than the minimum of 1"),
+        (lambda c: c["basin"].update(n=[]), "config basin.n: [] should be non-empty"),
+        (
+            lambda c: c["basin"].update(n=[20, 20]),
+            "config basin.n: [20, 20] has non-unique elements",
+        ),
+        (lambda c: c["basin"].pop("grid"), "config basin: 'grid' is a required property"),
+        (
+            lambda c: c["basin"].update(size=3),
+            "config basin: Additional properties are not allowed ('size' was unexpected)",
+        ),
+        (
+            lambda c: c["basin"].update(n=[20, 1_000_000_000]),
+            "config basin.n[1]: basin slice arch=full n=1000000000 hidden=2 sample_size=256 "
+            "max_trials=20000 grid=5 needs about",
+        ),
+        (
+            lambda c: (
+                c["studies"]["headline"].update(set={"n": 6, "sample_size": "all"}),
+                c["basin"].update(n=[6, 30]),
+            ),
+            "config basin.n[1]: sample_size 'all' needs n <= 22 (2^n sequences), got n=30",
         ),
     ],
 )
