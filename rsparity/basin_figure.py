@@ -1,4 +1,8 @@
-"""The basin figures: weight-space slices (:mod:`rsparity.basin`) and p against N.
+"""The basin figures: weight-space slices (:mod:`rsparity.slices`) and p against N.
+
+Imports nothing of :mod:`rsparity.slices` or :mod:`rsparity.basin` (which draws
+through it): a slice is plain data, its solver area the share of grid points at
+``sample_size``.
 
 In :mod:`rsparity.plots`' style and conventions (plain data and a path, fixed
 pixel size, byte-identical PNGs): each slice is a heat map of training
@@ -15,7 +19,6 @@ import matplotlib.colors
 import numpy as np
 
 from . import fmt
-from .basin import accuracy_grid, solver_area
 from .plots import WIDTH, C, log_ticks, new_figure, save, style
 
 SLICES_HEIGHT = 4.2
@@ -32,8 +35,10 @@ def draw_slice(ax, basin: Mapping, title: str) -> object:
     x, y = np.asarray(basin["axes"]["x"]), np.asarray(basin["axes"]["y"])
     r = basin["params"]["weight_scale"]
     extent = (-r, r, -r, r)
+    counts = np.asarray(basin["correct"], dtype=np.int64)
+    solved = counts == basin["sample_size"]
     image = ax.imshow(
-        accuracy_grid(basin),
+        counts / basin["sample_size"],
         origin="lower",
         extent=extent,
         cmap=ACCURACY_CMAP,
@@ -42,7 +47,6 @@ def draw_slice(ax, basin: Mapping, title: str) -> object:
         interpolation="nearest",
         aspect="equal",
     )
-    solved = np.asarray(basin["correct"]) == basin["sample_size"]
     ax.imshow(
         np.ma.masked_where(~solved, solved.astype(float)),
         origin="lower",
@@ -61,7 +65,7 @@ def draw_slice(ax, basin: Mapping, title: str) -> object:
     ax.set_ylabel(b)
     ax.grid(False)
     n = basin["params"]["n"]
-    ax.set_title(f"{title}, N = {n:,}\nsolver area {100 * solver_area(basin):.2f} %", fontsize=10)
+    ax.set_title(f"{title}, N = {n:,}\nsolver area {100 * solved.mean():.2f} %", fontsize=10)
     return image
 
 

@@ -21,9 +21,9 @@ import jsonschema
 import yaml
 
 from . import limits
-from .basin import check_grid, slice_estimate
 from .errors import InputError
 from .gradient.study import load_cells, load_vanishing
+from .slices import check_grid, slice_estimate
 from .spec import SearchSpec
 from .studies import Study, load_studies
 

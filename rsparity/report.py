@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import data as protocol
 from . import fmt
-from .basin import centre_correct, read_slice, solver_area
+from .slices import centre_correct, read_slice, solver_area
 from .tables import PAPER_KEYS, paper_rows
 from .trace import best_so_far, read_trace, sampled
 

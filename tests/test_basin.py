@@ -1,4 +1,4 @@
-"""Weight-space slices (rsparity.basin), their figure and their README numbers.
+"""Weight-space slices (rsparity.slices), the basin command and figure, their README numbers.
 
 The slice's counts are checked against the plain one-trial oracles of
 ``tests/reference_impl.py`` and ``tests/reference_paper.py``, on training sets
@@ -16,7 +16,7 @@ import pytest
 import reference_impl as ref
 import reference_paper as paper
 
-from rsparity import basin, limits, report
+from rsparity import basin, limits, report, slices
 from rsparity.basin_figure import BASIN_HEIGHT, SLICES_HEIGHT, basin_figure
 from rsparity.engine import open_stream, search
 from rsparity.errors import InputError
@@ -63,12 +63,12 @@ def sample_points(grid: int, count: int, seed: int = 0) -> list[tuple[int, int]]
 def test_the_pair_is_hidden_unit_0s_input_weight_and_bias():
     """From the documented draw orders (reference_impl.split_weights, reference_paper.split)."""
     h = 2
-    assert basin.default_pair(get_architecture("full"), h) == (0, h + h * h)
-    assert basin.default_pair(get_architecture("nodiag"), h) == (0, h + h * h)
+    assert slices.default_pair(get_architecture("full"), h) == (0, h + h * h)
+    assert slices.default_pair(get_architecture("nodiag"), h) == (0, h + h * h)
     u = 2  # A1 with one hidden unit: W_in (u), W_rec (u x u), b (u)
-    assert basin.default_pair(get_architecture("A1"), 1) == (0, u + u * u)
-    assert basin.default_pair(get_architecture("A2"), 3) == (0, 3 * 3)
-    assert basin.weight_names(get_architecture("full"), 2)[:7] == [
+    assert slices.default_pair(get_architecture("A1"), 1) == (0, u + u * u)
+    assert slices.default_pair(get_architecture("A2"), 3) == (0, 3 * 3)
+    assert slices.weight_names(get_architecture("full"), 2)[:7] == [
         "W_xh[0]",
         "W_xh[1]",
         "W_hh[0,0]",
@@ -84,8 +84,8 @@ def test_the_pair_is_hidden_unit_0s_input_weight_and_bias():
 def test_every_net_has_a_free_pair(name, hidden):
     """Both varied draws reach the net's weights (nodiag / A2noself zero others)."""
     arch = get_architecture(name)
-    a, b = basin.default_pair(arch, hidden)
-    names = basin.weight_names(arch, hidden)
+    a, b = slices.default_pair(arch, hidden)
+    names = slices.weight_names(arch, hidden)
     assert a != b and names[a] and names[b]
     base = np.full((1, arch.n_weights(hidden)), 0.5)
     for k in (a, b):
@@ -99,7 +99,7 @@ def test_every_net_has_a_free_pair(name, hidden):
 
 def test_axis_holds_the_centre_exactly_and_increases():
     for centre in (-30.0, 29.999, 0.1 + 0.2, -7.123456789):
-        values, i = basin.axis(30.0, 7, centre)
+        values, i = slices.axis(30.0, 7, centre)
         assert values[i] == centre and np.all(np.diff(values) > 0)
         assert np.abs(np.linspace(-30, 30, 7)[i] - centre) <= 5.0  # the nearest node
 
@@ -111,7 +111,7 @@ def test_axis_holds_the_centre_exactly_and_increases():
 def full_slice():
     X, y, k, w = plain_full(FULL)
     assert k is not None
-    return X, y, k, w, basin.basin_slice(FULL, w, 9)
+    return X, y, k, w, slices.basin_slice(FULL, w, 9)
 
 
 def test_the_slice_through_a_solver_is_100_percent_at_its_point(full_slice):
@@ -119,9 +119,9 @@ def test_the_slice_through_a_solver_is_100_percent_at_its_point(full_slice):
     assert search(FULL).trials == k
     i, j = s["centre_index"]
     assert np.array_equal(point_weights(s, i, j).view(np.int64), w.view(np.int64))
-    assert basin.centre_correct(s) == s["sample_size"] == FULL.sample_size
+    assert slices.centre_correct(s) == s["sample_size"] == FULL.sample_size
     assert ref.trial_correct(X, y, point_weights(s, i, j), FULL.hidden, False).all()
-    assert 0 < basin.solver_area(s) <= 1
+    assert 0 < slices.solver_area(s) <= 1
     assert np.asarray(s["correct"]).shape == (9, 9)
 
 
@@ -135,8 +135,8 @@ def test_the_slice_equals_the_plain_oracle(full_slice):
 def test_the_automaton_and_the_loop_give_the_same_slice(full_slice, monkeypatch):
     """512 sequences: the automaton path; with the state cap at 1 every point is looped."""
     *_, w, s = full_slice
-    monkeypatch.setattr(basin, "BASIN_STATE_CAP", 1)
-    assert basin.basin_slice(FULL, w, 9)["correct"] == s["correct"]
+    monkeypatch.setattr(slices, "BASIN_STATE_CAP", 1)
+    assert slices.basin_slice(FULL, w, 9)["correct"] == s["correct"]
 
 
 def plain_paper_set(spec: SearchSpec):
@@ -159,8 +159,8 @@ def test_a_paper_net_slice_equals_the_plain_oracle(spec):
         spec.readout,
     )
     assert k is not None
-    s = basin.basin_slice(spec, w, 5)
-    assert basin.centre_correct(s) == spec.sample_size
+    s = slices.basin_slice(spec, w, 5)
+    assert slices.centre_correct(s) == spec.sample_size
     inputs, targets = plain_paper_set(spec)
     for i, j in sample_points(5, 4):
         right = paper.trial_correct(
@@ -171,27 +171,27 @@ def test_a_paper_net_slice_equals_the_plain_oracle(spec):
 
 def test_blocks_bound_the_points_scored_at_once(monkeypatch):
     sizes = []
-    real = basin.params_counts
+    real = slices.params_counts
 
     def counting(stream, params, **kw):
         sizes.append(next(iter(params.values())).shape[0])
         return real(stream, params, **kw)
 
-    monkeypatch.setattr(basin, "params_counts", counting)
+    monkeypatch.setattr(slices, "params_counts", counting)
     spec = SearchSpec(n=6, sample_size=16)
     w = open_stream(spec).draws(1, 1)[0]
     done = []
-    basin.basin_slice(spec, w, 23, block=100, progress=lambda d, t: done.append((d, t)))
+    slices.basin_slice(spec, w, 23, block=100, progress=lambda d, t: done.append((d, t)))
     assert max(sizes) == 100 and sum(sizes) == 23 * 23
     assert done[-1] == (23 * 23, 23 * 23) and len(done) == math.ceil(23 * 23 / 100)
 
 
 def test_the_largest_slice_fits_a_small_memory_budget():
     """A 401 x 401 slice at N = 500 scores 256 points at a time: well under 1 GiB."""
-    estimate = basin.slice_estimate(SearchSpec(n=500), 401)
+    estimate = slices.slice_estimate(SearchSpec(n=500), 401)
     assert estimate.bytes < 1 << 30
     # scoring is per block: 550 times the points of a 17 x 17 grid cost a few MiB more
-    small = basin.slice_estimate(SearchSpec(n=500), 17).phases["slice"]
+    small = slices.slice_estimate(SearchSpec(n=500), 17).phases["slice"]
     assert estimate.phases["slice"] < 1.2 * small
 
 
@@ -202,16 +202,16 @@ def test_the_estimate_bounds_the_traced_peak():
     w = open_stream(spec).draws(1, 1)[0]
     tracemalloc.start()
     try:
-        basin.basin_slice(spec, w, 17)
+        slices.basin_slice(spec, w, 17)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < basin.slice_estimate(spec, 17).phases["slice"]
+    assert peak < slices.slice_estimate(spec, 17).phases["slice"]
 
 
 def test_wrong_weights_are_refused():
     with pytest.raises(InputError, match=r"^weights must be 11 numbers \(arch 'full', hidden 2\)"):
-        basin.basin_slice(FULL, np.zeros(5), 5)
+        slices.basin_slice(FULL, np.zeros(5), 5)
 
 
 # --------------------------------------------------------------------------- centres
@@ -221,19 +221,19 @@ def test_record_slices_find_the_solver_and_the_first_nonsolver(tmp_path):
     from rsparity.record import build_record
 
     record = json.loads(json.dumps(build_record(FULL, search(FULL))))
-    solver = basin.record_slice(record, "solver", FULL.n, 5)
+    solver = slices.record_slice(record, "solver", FULL.n, 5)
     X, y, k, w = plain_full(FULL)
     assert solver["trial"] == k and solver["centre_weights"] == w.tolist()
-    other = basin.record_slice(record, "nonsolver", 2 * FULL.n, 5)
+    other = slices.record_slice(record, "nonsolver", 2 * FULL.n, 5)
     assert other["trial"] == 1 and other["params"]["n"] == 2 * FULL.n
     path = tmp_path / "s.json"
-    basin.write_slice(other, path)
-    assert basin.read_slice(path) == other
+    slices.write_slice(other, path)
+    assert slices.read_slice(path) == other
     record["weights"]["b_y"] = [0.0]
     with pytest.raises(ValueError, match="is not the record's solver"):
-        basin.record_slice(record, "solver", FULL.n, 5)
+        slices.record_slice(record, "solver", FULL.n, 5)
     with pytest.raises(InputError, match="centre must be one of solver, nonsolver"):
-        basin.record_slice(record, "best", FULL.n, 5)
+        slices.record_slice(record, "best", FULL.n, 5)
 
 
 def test_the_first_nonsolver_skips_a_first_trial_that_solves():
@@ -245,7 +245,7 @@ def test_the_first_nonsolver_skips_a_first_trial_that_solves():
             break
     else:
         pytest.fail("no seed whose first trial solves")
-    k = basin.first_nonsolver(stream, 1)
+    k = slices.first_nonsolver(stream, 1)
     rng = np.random.default_rng(seed)
     X = rng.choice([-1, 1], size=(8, 1))
     draws = rng.uniform(-30, 30, size=(k, 11))
@@ -296,7 +296,7 @@ def synthetic(n: int, solved: int, grid: int = 4, trial: int = 7) -> dict:
     counts = np.full(grid * grid, 5)
     counts[:solved] = 10
     return {
-        "schema": basin.SCHEMA,
+        "schema": slices.SCHEMA,
         "params": {"n": n, "weight_scale": 30.0},
         "sample_size": 10,
         "grid": grid,
@@ -354,9 +354,9 @@ def test_basin_context(tmp_path):
     paths = []
     for n, solved in ((50, 4), (500, 2)):
         paths.append(tmp_path / f"solver_n{n}.json")
-        basin.write_slice(synthetic(n, solved), paths[-1])
+        slices.write_slice(synthetic(n, solved), paths[-1])
     other = tmp_path / "nonsolver.json"
-    basin.write_slice(synthetic(50, 0, trial=1), other)
+    slices.write_slice(synthetic(50, 0, trial=1), other)
     got = report.basin_context(paths, other, scaling_rows())
     assert [r["area"] for r in got["solvers"]] == [4 / 16, 2 / 16]
     assert got["trend"] == "shrinks" and got["pair"] == ["W_xh[0]", "b_h[0]"]
@@ -366,4 +366,4 @@ def test_basin_context(tmp_path):
 
 
 def test_slice_estimate_is_a_limits_estimate():
-    assert isinstance(basin.slice_estimate(FULL, 5), limits.Estimate)
+    assert isinstance(slices.slice_estimate(FULL, 5), limits.Estimate)

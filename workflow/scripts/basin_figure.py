@@ -4,8 +4,8 @@ import sys
 
 import pandas as pd
 
-from rsparity.basin import read_slice
 from rsparity.basin_figure import basin_figure
+from rsparity.slices import read_slice
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 sys.stderr = open(snakemake.log[0], "w")

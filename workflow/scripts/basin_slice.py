@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from rsparity.basin import record_slice, solver_area, write_slice
+from rsparity.slices import record_slice, solver_area, write_slice
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 sys.stderr = open(snakemake.log[0], "w")
