@@ -90,6 +90,7 @@ FIGURES = {
     "paper_comparison.png": (1200, 810),
     "gradient_success.png": (1200, 870),
     "vanishing_gradient.png": (1200, 630),
+    "basin.png": (1200, 1140),
     "hinton.png": None,
     "hidden_trajectories.png": None,
 }
@@ -146,10 +147,16 @@ def searches_rerun(count: int) -> dict[str, int]:
             lambda c: c["studies"]["reliability"]["seeds"].update(count=4),
             searches_rerun(1),
         ),
-        # one N of the scaling study: one search, its tables, the README
+        # one N of the scaling study: one search, its tables, the basin figure (its p
+        # panel), the README
         (
             lambda c: c["studies"]["scaling"]["runs"][2].update(n=30),
-            searches_rerun(1),
+            {**searches_rerun(1), "basin_figure": 1},
+        ),
+        # the basin slices' grid: the three slices, their figure, the README
+        (
+            lambda c: c["basin"].update(grid=7),
+            {"basin_slice": 3, "basin_figure": 1, **AFTER_FIGURES},
         ),
         # a study title: its tables and what reads them, no search
         (
@@ -172,7 +179,7 @@ def searches_rerun(count: int) -> dict[str, int]:
             {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES},
         ),
     ],
-    ids=["seed", "n", "title", "max_trials", "gradient-lr", "vanishing"],
+    ids=["seed", "n", "basin-grid", "title", "max_trials", "gradient-lr", "vanishing"],
 )
 def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     work, env = tiny_run
@@ -189,7 +196,7 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
     [
         ("engine.py", "searches"),
         ("nets/base.py", "searches"),
-        ("tables.py", {**TABLES_RERUN, "study_tables": 10, **GRADIENT_RERUN}),
+        ("tables.py", {**TABLES_RERUN, "study_tables": 10, "basin_figure": 1, **GRADIENT_RERUN}),
         (
             "plots.py",
             {
@@ -197,9 +204,11 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
                 "study_figures": 1,
                 "search_gif": 1,
                 "gradient_figures": 1,
+                "basin_figure": 1,
                 **AFTER_FIGURES,
             },
         ),
+        ("slices.py", {"basin_slice": 3, "basin_figure": 1, "readme": 1, "all": 1, "run_cost": 1}),
         ("gradient/train.py", "cells"),
         ("gradient/vanishing.py", {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES}),
         ("gradient/claims.py", {"readme": 1, "all": 1}),
