@@ -12,6 +12,7 @@ training sequence drawn in one colour on top, the centre trial marked.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 
@@ -70,7 +71,7 @@ def draw_slice(ax, basin: Mapping, title: str) -> object:
 
 
 def _colorbar(fig, image, axes) -> None:
-    bar = fig.colorbar(image, ax=axes, shrink=0.8, label="training accuracy")
+    bar = fig.colorbar(image, ax=axes, shrink=0.7, aspect=30, label="training accuracy")
     bar.ax.yaxis.set_major_formatter(
         matplotlib.ticker.PercentFormatter(xmax=1.0, decimals=0)  # type: ignore[attr-defined]
     )
@@ -97,28 +98,27 @@ def draw_p_against_n(ax, scaling, marked: Sequence[int] = ()) -> None:
     p, lo, hi = (d[k].to_numpy(float) for k in ("p", "p_lo", "p_hi"))
     for m in marked:
         ax.axvline(m, color=C["grey"], ls=":", lw=1.2)
-    ax.errorbar(
-        n,
-        p,
-        yerr=[p - lo, hi - p],
-        fmt="o",
-        color=C["blue"],
-        ms=5,
-        capsize=3,
-        lw=1.4,
-        label="p = solves / trials, 95 % interval",
-    )
+    ax.errorbar(n, p, yerr=[p - lo, hi - p], fmt="o", color=C["blue"], ms=5, capsize=3, lw=1.4)
     ax.set_xscale("log")
     ax.set_yscale("log")
     log_ticks(ax, n)
-    ax.yaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(lambda v, _: fmt.sci(v, 1))  # type: ignore[attr-defined]
-    )
-    ax.set_xlim(n.min() / 10**0.15, n.max() * 10**0.15)
-    ax.set_xlabel("sequence length N (log scale)")
+    ax.tick_params(axis="x", labelsize=8.5)
+    bottom, top = lo[lo > 0].min() / 1.3 if (lo > 0).any() else hi.min() / 10, hi.max() * 1.3
+    ticks = [
+        m * 10.0**e
+        for e in range(math.floor(math.log10(bottom)), math.ceil(math.log10(top)) + 1)
+        for m in (1, 2, 5)
+        if bottom <= m * 10.0**e <= top
+    ]
+    ax.set_yticks(ticks, [fmt.sci(v, 1) for v in ticks])
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())  # type: ignore[attr-defined]
+    ax.set_ylim(bottom, top)
+    ax.set_xlim(n.min() / 10**0.12, n.max() * 10**0.12)
+    ax.set_xlabel("sequence length N (log scale; dotted: the slices' N)")
     ax.set_ylabel("solver fraction p (log scale)")
-    ax.set_title("Solver fraction of [-r, r]^d (scaling study)", fontsize=10)
-    ax.legend(loc="lower center")
+    ax.set_title(
+        "Solver fraction p of [-r, r]^d per trial\n(scaling study, 95 % intervals)", fontsize=10
+    )
 
 
 def basin_figure(
