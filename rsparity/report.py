@@ -301,6 +301,15 @@ def basin_trend(areas: Mapping[int, float]) -> str:
     return "same"
 
 
+def same_solver_points(slices: Sequence[Mapping]) -> bool:
+    """Whether slices on the same axes have exactly the same solving grid points."""
+    first = slices[0]
+    masks = [np.asarray(s["correct"]) == s["sample_size"] for s in slices]
+    return all(s["axes"] == first["axes"] for s in slices) and all(
+        np.array_equal(m, masks[0]) for m in masks
+    )
+
+
 def basin_context(
     solvers: Sequence[str | os.PathLike],
     nonsolver: str | os.PathLike,
@@ -308,7 +317,8 @@ def basin_context(
 ) -> dict[str, Any]:
     """The basin figure's caption: each solver slice's N and area (fraction of its grid
     points that solve), the non-solver's trial, accuracy at its centre and area, the
-    trend of the solver area with N (:func:`basin_trend`), and p's range over the
+    trend of the solver area with N (:func:`basin_trend`), whether exactly the same
+    grid points solve at every N (:func:`same_solver_points`), and p's range over the
     scaling study's N (lowest p_lo and highest p_hi, and whether one p fits every N:
     :func:`flat`)."""
     slices = [read_slice(path) for path in solvers]
@@ -319,6 +329,7 @@ def basin_context(
         "grid": slices[0]["grid"],
         "solvers": rows,
         "trend": basin_trend({r["n"]: r["area"] for r in rows}),
+        "same_points": same_solver_points(slices),
         "nonsolver": {
             "n": other["params"]["n"],
             "trial": other["trial"],

@@ -363,6 +363,18 @@ def test_basin_context(tmp_path):
     assert got["nonsolver"] == {"n": 50, "trial": 1, "area": 0.0, "accuracy": 0.5}
     assert (got["p_min"], got["p_max"], got["p_lo"], got["p_hi"]) == (1e-4, 2e-4, 5e-5, 4e-4)
     assert got["n_range"] == (20, 500) and got["p_flat"] is True
+    assert got["same_points"] is False
+
+
+def test_same_solver_points():
+    a, b = synthetic(50, 3), synthetic(500, 3)
+    assert report.same_solver_points([a, b])
+    b["correct"][0][0] = 9  # one point fewer, same area elsewhere
+    b["correct"][3][3] = 10
+    assert not report.same_solver_points([a, b])
+    c = synthetic(500, 3)
+    c["axes"]["x"][0] = -29.5  # another slice
+    assert not report.same_solver_points([a, c])
 
 
 def test_slice_estimate_is_a_limits_estimate():
