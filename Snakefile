@@ -19,3 +19,4 @@ rule all:
     default_target: True
     input:
         "README.md",
+        "config/README.md",
