@@ -18,15 +18,28 @@ from .protocols import heldout_examples
 from .spec import SearchSpec
 
 PANELS = ("search_curve", "score_histogram", "hinton", "hidden_trajectories")
+SOLVER_PANELS = ("hinton", "hidden_trajectories")
+"""Panels of the solver's weights: an unsolved search has none."""
 EXAMPLE_SEQUENCES = 6
 """Held-out sequences drawn in the trajectories panel."""
 
 
+def drawable(record: Mapping) -> tuple[str, ...]:
+    """The panels ``record`` has: all of ``PANELS`` if it solved, else those without
+    ``SOLVER_PANELS`` (the search curve and the histogram still show the search)."""
+    if record["weights"] is not None:
+        return PANELS
+    return tuple(p for p in PANELS if p not in SOLVER_PANELS)
+
+
 def draw_panels(record: Mapping, trace: Mapping, paths: Mapping[str, str | os.PathLike]) -> None:
-    """Write each panel named in ``paths`` (keys from ``PANELS``) to its path."""
+    """Write each panel named in ``paths`` (keys from :func:`drawable`) to its path."""
     unknown = set(paths) - set(PANELS)
     if unknown:
         raise ValueError(f"unknown panels {sorted(unknown)}; allowed: {', '.join(PANELS)}")
+    missing = set(paths) - set(drawable(record))
+    if missing:
+        raise ValueError(f"panels {sorted(missing)} need a solver; the search did not solve")
     if "search_curve" in paths:
         plots.search_curve(trace, paths["search_curve"])
     if "score_histogram" in paths:
