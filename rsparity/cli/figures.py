@@ -76,8 +76,14 @@ def run_visualize(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     names = drawable(record)
-    with replacing({name: out / f"{name}.png" for name in names}) as paths:
-        draw_panels(record, trace, paths)
+    with (
+        replacing({name: out / f"{name}.png" for name in names}) as paths,
+        progress_line("panels", "panels") as progress,
+    ):
+        for i, name in enumerate(names):  # one at a time for the progress line
+            draw_panels(record, trace, {name: paths[name]})
+            if progress is not None:
+                progress(i + 1, len(names))
     files = ", ".join(f"{name}.png" for name in names)
     if len(names) == len(PANELS):
         print(f"# {len(names)} panels in {out}/: {files}")
