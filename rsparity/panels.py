@@ -53,4 +53,25 @@ def draw_panels(record: Mapping, trace: Mapping, paths: Mapping[str, str | os.Pa
         data = heldout_examples(spec, EXAMPLE_SEQUENCES)
         states = arch.states(weights, data)
         correct = arch.correct(weights, data, 0, data.size)[0]
-        plots.hidden_trajectories(states, data.x.T, correct, paths["hidden_trajectories"])
+        plots.hidden_trajectories(
+            states, _bits(spec, data), correct, paths["hidden_trajectories"], _labels(spec)
+        )
+
+
+def _bits(spec: SearchSpec, data) -> np.ndarray:
+    """(S, T) the input bits as +-1, 0 after each sequence's end.  The reference's inputs
+    are the bits; the paper's carry noise (|noise| < 1, so the sign is the bit) or, with
+    variant inputs01, are bit + noise (rounded: exact without noise)."""
+    if spec.protocol != "paper":
+        return data.x.T
+    x = data.x.T
+    bits = 2 * np.round(np.clip(x, 0, 1)) - 1 if spec.variant == "inputs01" else np.sign(x)
+    inside = np.arange(x.shape[1])[None, :] < data.lengths[:, None]
+    return np.where(inside, bits, 0.0)
+
+
+def _labels(spec: SearchSpec) -> list[str] | None:
+    """Unit names: a paper net's states end with its output unit y."""
+    if spec.protocol != "paper":
+        return None
+    return [f"h[{i}]" for i in range(spec.hidden)] + ["y"]

@@ -74,16 +74,22 @@ def run_visualize(args: argparse.Namespace) -> int:
     with progress_line("trace up to the first solver", "trials") as progress:
         trace = trace_search(spec, every=args.every, progress=progress)
     out = Path(args.out)
+    created = not out.is_dir()
     out.mkdir(exist_ok=True)
     names = drawable(record)
-    with (
-        replacing({name: out / f"{name}.png" for name in names}) as paths,
-        progress_line("panels", "panels") as progress,
-    ):
-        for i, name in enumerate(names):  # one at a time for the progress line
-            draw_panels(record, trace, {name: paths[name]})
-            if progress is not None:
-                progress(i + 1, len(names))
+    try:
+        with (
+            replacing({name: out / f"{name}.png" for name in names}) as paths,
+            progress_line("panels", "panels") as progress,
+        ):
+            for i, name in enumerate(names):  # one at a time for the progress line
+                draw_panels(record, trace, {name: paths[name]})
+                if progress is not None:
+                    progress(i + 1, len(names))
+    except BaseException:
+        if created:
+            out.rmdir()
+        raise
     files = ", ".join(f"{name}.png" for name in names)
     if len(names) == len(PANELS):
         print(f"# {len(names)} panels in {out}/: {files}")

@@ -58,5 +58,5 @@ class ProgressLine(_Line):
     def __call__(self, done: int, total: int) -> None:
         elapsed = self.clock() - self.start
         if elapsed >= self.after:
-            rate = done / elapsed
+            rate = done / elapsed if elapsed > 0 else 0.0
             self._show(f"{self.label}: {done:,} of {total:,} {self.unit}, {rate:,.0f}/s")
