@@ -3,8 +3,9 @@ reference's other two programs ``visualize`` (the four static panels) and ``gif`
 search animation), ``basin`` and ``gradient``.
 
 This module holds the search itself and the dispatch; each other command family has its
-module (:mod:`.figures`, :mod:`.basin`, :mod:`.gradient`), imported when the parser is
-built.  Plotting libraries and JAX are imported only when a command needs them.
+module (:mod:`.figures`, :mod:`.basin`, :mod:`.gradient`), which gets :func:`solve` and
+:func:`progress_line` from here (no import back: no cycle).  Plotting libraries and JAX
+are imported only when a command needs them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..errors import InputError
 from ..protocols import evaluation_sets
 from ..record import build_record
 from ..spec import SearchSpec
+from . import basin, figures, gradient
 from .options import Parser, add_search_flags, fill_defaults, search_spec
 from .output import check_file
 from .progress import PROGRESS_AFTER_S, ProgressLine, _ProgressLine
@@ -84,8 +86,6 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import basin, figures, gradient
-
     parser = Parser(prog="rsparity", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"rsparity {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -99,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the result record here (atomically); default: not written",
     )
     s.set_defaults(run=run_search)
-    figures.add_commands(sub)
-    basin.add_command(sub)
+    figures.add_commands(sub, solve=solve, progress=progress_line)
+    basin.add_command(sub, progress=progress_line)
     gradient.add_command(sub)
     return parser
 

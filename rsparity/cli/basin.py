@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import partial
 
 from .. import limits
 from .options import add_search_flags, fill_defaults, integer_in, search_spec
@@ -13,7 +15,8 @@ GRID = (3, 401, 101)
 """Allowed and default ``--grid``: points per axis of the slice."""
 
 
-def add_command(sub) -> None:
+def add_command(sub, progress: Callable) -> None:
+    """Add ``basin``; ``progress(label, unit)`` gives a terminal progress line."""
     b = sub.add_parser(
         "basin",
         help="the solver's and a non-solver's neighbourhood in a 2-D weight slice",
@@ -28,12 +31,11 @@ def add_command(sub) -> None:
         help=f"grid points per axis of the slice ({low} to {high})",
     )
     b.add_argument("--out", metavar="PATH", default="basin.png", help="the PNG (atomically)")
-    b.set_defaults(run=run_basin)
+    b.set_defaults(run=partial(run_basin, progress_line=progress))
 
 
-def run_basin(args: argparse.Namespace) -> int:
+def run_basin(args: argparse.Namespace, progress_line: Callable) -> int:
     from ..basin import basin_command
-    from . import progress_line
 
     spec = search_spec(args)
     limits.check(limits.search_estimate(spec), limits.budget(args.max_memory))

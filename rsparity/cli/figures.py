@@ -10,6 +10,8 @@ defaults write the workflow's headline figures byte for byte.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from .. import limits
@@ -23,7 +25,9 @@ GIF_FRAMES = (1, 1000, 60)
 """Allowed and default ``--frames``: the workflow's ``gif_frames`` (tested)."""
 
 
-def add_commands(sub) -> None:
+def add_commands(sub, solve: Callable, progress: Callable) -> None:
+    """Add ``visualize`` and ``gif``; ``solve`` runs a search (printing its headline),
+    ``progress(label, unit)`` gives a terminal progress line (``rsparity.cli``)."""
     v = sub.add_parser(
         "visualize",
         help="the search, its trace and the four panels (curve, histogram, Hinton, trajectories)",
@@ -42,7 +46,7 @@ def add_commands(sub) -> None:
         default="figures",
         help="directory for the PNGs (created if missing; its parent must exist)",
     )
-    v.set_defaults(run=run_visualize)
+    v.set_defaults(run=partial(run_visualize, solve=solve, progress_line=progress))
     g = sub.add_parser(
         "gif",
         help="the search animation: best-so-far curve, score histogram, current best weights",
@@ -57,12 +61,11 @@ def add_commands(sub) -> None:
         help=f"frames, at log-spaced trials ({low} to {high}; the workflow's gif_frames)",
     )
     g.add_argument("--out", metavar="PATH", default="search.gif", help="the GIF (atomically)")
-    g.set_defaults(run=run_gif)
+    g.set_defaults(run=partial(run_gif, progress_line=progress))
 
 
-def run_visualize(args: argparse.Namespace) -> int:
+def run_visualize(args: argparse.Namespace, solve: Callable, progress_line: Callable) -> int:
     from ..panels import PANELS, draw_panels, drawable
-    from . import progress_line, solve
 
     spec = search_spec(args)
     limits.check_workers(args.workers)
@@ -99,10 +102,9 @@ def run_visualize(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_gif(args: argparse.Namespace) -> int:
+def run_gif(args: argparse.Namespace, progress_line: Callable) -> int:
     from ..animation import search_gif
     from ..engine import open_stream
-    from . import progress_line
 
     spec = search_spec(args)
     budget = limits.budget(args.max_memory)
