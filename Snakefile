@@ -20,3 +20,4 @@ rule all:
     default_target: True
     input:
         "README.md",
+        "config/README.md",

@@ -50,9 +50,15 @@ def _best_at(trace: Mapping, t: int) -> tuple[int, float]:
 
 
 def render_frames(
-    trace: Mapping, weights_at: Callable[[int], Mapping], frames: int = 60
+    trace: Mapping,
+    weights_at: Callable[[int], Mapping],
+    frames: int = 60,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[int], list[np.ndarray]]:
     """(trial numbers, RGB uint8 frames (H, W, 3)) of the animation.
+
+    ``progress(done, frames)`` is called after each frame (e.g. for a terminal's
+    progress line); it does not change the frames.
 
     The figure is laid out and drawn once without its changing parts (axes,
     ticks, labels); each frame restores that background and draws only the
@@ -134,6 +140,8 @@ def render_frames(
                 ax_h.draw_artist(solver_line)
             fig.draw_artist(title)
             images.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+            if progress is not None:
+                progress(len(images), len(ts))
     return ts, images
 
 
@@ -146,15 +154,17 @@ def search_gif(
     weights_at: Callable[[int], Mapping],
     path: str | os.PathLike,
     frames: int = 60,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Write the search animation as a looping GIF (loop=0) of ``frames`` frames.
 
     ``trace``: a trace dict (:func:`rsparity.trace.trace_search`);
     ``weights_at(k)``: the weights dict of trial k (e.g.
     ``stream.arch.record(stream.params(k, 1))``), called once per distinct
-    best-so-far trial shown.  Frames last FRAME_MS ms, the last one LAST_FRAME_MS.
+    best-so-far trial shown; ``progress`` as in :func:`render_frames`.  Frames last
+    FRAME_MS ms, the last one LAST_FRAME_MS.
     """
-    _, images = render_frames(trace, weights_at, frames)
+    _, images = render_frames(trace, weights_at, frames, progress)
     durations = [FRAME_MS] * (len(images) - 1) + [LAST_FRAME_MS]
     iio.imwrite(
         path,

@@ -1,9 +1,10 @@
 """The workflow's config, checked completely before any job (``workflow/rules/common.smk``).
 
-:func:`check_config` runs the schema (structure, types, defaults), the studies
-(:func:`rsparity.studies.load_studies`: values, as the CLI checks them) and
-the memory every search, the trace, the animation and the basin slices will
-need (:mod:`rsparity.limits`); :func:`check_duplicate_keys` re-reads the config
+:func:`check_config` runs the schema's structure and types (and fills in its
+defaults), the studies (:func:`rsparity.studies.load_studies`: values, as the CLI
+checks them), the gradient study and the basin slices' settings, the schema's value
+ranges, and the memory every search, the trace, the animation and the basin slices
+will need (:mod:`rsparity.limits`); :func:`check_duplicate_keys` re-reads the config
 files, because YAML's (and Snakemake's) last-one-wins rule would silently drop
 a study written twice.  Every failure is one :class:`InputError` line starting
 with ``config``.
@@ -72,14 +73,32 @@ def check_duplicate_keys(paths: Iterable[str | os.PathLike]) -> None:
         load_yaml(path)
 
 
-def check_schema(config: dict, schema: dict) -> None:
-    """Validate ``config`` against the JSON schema, then fill in the schema's defaults."""
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(config)
-    )
+VALUE_KEYWORDS = ("enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+"""The schema's value ranges.  The package checks values first, with the CLI's messages
+(:mod:`rsparity.studies`, :mod:`rsparity.gradient.study`); the schema's ranges are checked
+after it, so a range the schema documents but the package does not enforce still stops
+the run (and a test probes that both draw each line at the same place)."""
+_Structure = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {k: lambda *_: None for k in VALUE_KEYWORDS}
+)
+
+
+def _raise_first(validator: jsonschema.protocols.Validator, config: dict) -> None:
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise InputError(f"config {where.lstrip('.') or '(top level)'}: {error.message}")
+
+
+def check_schema(config: dict, schema: dict, values: bool = True) -> None:
+    """Validate ``config`` against the JSON schema, then fill in the schema's top-level
+    defaults.  ``values=False``: structure and types only (the ``gradient`` section,
+    which :mod:`rsparity.gradient.study` checks with its own messages, only as a mapping)."""
+    if values:
+        _raise_first(jsonschema.Draft202012Validator(schema), config)
+    else:
+        structure = schema | {"properties": schema["properties"] | {"gradient": {"type": "object"}}}
+        _raise_first(_Structure(structure), config)
     for key, spec in schema["properties"].items():
         if "default" in spec:
             config.setdefault(key, spec["default"])
@@ -148,7 +167,7 @@ def check_config(
     :func:`check_memory` (the main Snakemake process does; a job's own process,
     e.g. on a cluster node with its job's memory limit, need not check every search).
     """
-    check_schema(config, schema)
+    check_schema(config, schema, values=False)
     studies = load_studies(config)
     if "gradient" in studies:
         raise InputError(
@@ -161,6 +180,7 @@ def check_config(
     load_cells(config, studies)
     load_vanishing(config)
     basin_specs(config, studies[traced].specs[0])
+    check_schema(config, schema)
     if memory:
         check_memory(config, studies, traced)
     return studies

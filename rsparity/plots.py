@@ -303,10 +303,15 @@ def _weights(weights: Mapping) -> dict[str, np.ndarray]:
 
 
 def hinton_groups(weights: Mapping, compact: bool = False):
-    """The three groups: (title, matrix, row labels, column labels); matrix[r, c] at row r.
+    """The groups of a Hinton diagram: (title, matrix, row labels, column labels);
+    matrix[r, c] at row r.  Reference nets (``full``, ``nodiag``): W_hh, input + bias,
+    readout + bias; the paper's A1 (``W_rec``) and A2 (``w_self``): see
+    :func:`_paper_groups`.
 
     ``compact``: shorter titles and column labels, for small panels.
     """
+    if "W_rec" in weights or "w_self" in weights:
+        return _paper_groups(weights, compact)
     w = _weights(weights)
     h = w["W_xh"].size
     frm = [f"from h[{i}]" for i in range(h)]
@@ -328,6 +333,36 @@ def hinton_groups(weights: Mapping, compact: bool = False):
     ]
 
 
+def _paper_groups(weights: Mapping, compact: bool):
+    """A1 (units h[0..H-1] and the output y, :class:`rsparity.nets.paper.A1`): W_rec
+    (from unit j, row, to unit i, column) and input + bias.  A2 / A2noself
+    (:class:`rsparity.nets.paper.A2`): each hidden unit's input, self, output and bias
+    weights, and the output unit's input, hidden and bias weights."""
+    to = "" if compact else "to "
+    if "W_rec" in weights:
+        w_in, b = (np.asarray(weights[k], dtype=float).ravel() for k in ("W_in", "b"))
+        u = w_in.size
+        w_rec = np.asarray(weights["W_rec"], dtype=float).reshape(u, u)
+        names = [f"h[{i}]" for i in range(u - 1)] + ["y"]
+        return [
+            ("W_rec (recurrent)", w_rec, [f"from {n}" for n in names], [to + n for n in names]),
+            ("W_in, b (input)", np.stack([w_in, b]), ["input x", "bias"], [to + n for n in names]),
+        ]
+    w = {k: np.asarray(v, dtype=float).ravel() for k, v in weights.items()}
+    h = w["b_h"].size
+    hidden = np.stack([w["W_xh"], w["w_self"], w["W_oh"], w["b_h"]])
+    output = np.concatenate([w["W_xo"], w["W_ho"], w["b_o"]])[:, None]
+    return [
+        (
+            "hidden units",
+            hidden,
+            ["input x", "self", "from y", "bias"],
+            [to + f"h[{i}]" for i in range(h)],
+        ),
+        ("output", output, ["input x", *[f"from h[{j}]" for j in range(h)], "bias"], [to + "y"]),
+    ]
+
+
 def draw_weights(
     ax,
     weights: Mapping,
@@ -337,7 +372,7 @@ def draw_weights(
     gap: float = 1.9,
     compact: bool = False,
 ) -> None:
-    """All weights of a ``full`` net as a Hinton diagram in one axes (one scale for all).
+    """All weights of a net as a Hinton diagram in one axes (one scale for all).
 
     Square side ~ (|w| / wmax)**0.25, so area ~ sqrt(|w|); red positive, blue negative.
     ``wmax``: the |w| drawn as a full square (default: the largest |w|); ``values``:
@@ -390,21 +425,32 @@ def draw_weights(
 
 
 def hinton(weights: Mapping, path: str | os.PathLike, title: str | None = None) -> None:
-    """Hinton diagram of a ``full``-architecture net: W_hh, input + bias, readout + bias.
+    """Hinton diagram of a net's weights, grouped as in :func:`hinton_groups`.
 
-    ``weights``: W_xh (H,), W_hh (H, H) with W_hh[j, i] from unit j to unit i,
+    ``weights``: the result record's ``weights``; a reference net's are W_xh (H,), W_hh
+    (H, H) with W_hh[j, i] from unit j to unit i,
     b_h (H,), W_hy (H,), b_y (1,) - the result record's ``weights`` (lists or
     arrays).  Square area ~ sqrt(|w|), one scale for all groups; the value is
     printed under each square.
     """
-    h = np.asarray(weights["W_xh"]).size
-    wide = 3 * h + 1 + 2 * 1.9 + 2.2  # as in hinton_height
+    if "W_xh" in weights and "W_hh" in weights:  # a reference net
+        h = np.asarray(weights["W_xh"]).size
+        wide = 3 * h + 1 + 2 * 1.9 + 2.2  # as in hinton_height
+        height = hinton_height(h)
+        compact = h > 2
+    else:  # the same proportions for the groups of hinton_groups
+        groups = hinton_groups(weights)
+        depth = max(m.shape[0] for _, m, _, _ in groups)
+        columns = sum(m.shape[1] for _, m, _, _ in groups)
+        wide = columns + depth - 1 + (len(groups) - 1) * 1.9 + 2.2
+        height = round((0.7 + WIDTH * (depth + 1.2) / wide) * DPI) / DPI
+        compact = columns > 5
     unit_pt = 0.95 * WIDTH * 72 / wide  # one cell of the diagram, in points
     fontsize = min(10.0, 0.3 * unit_pt)
     with style():
-        fig = new_figure(hinton_height(h))
+        fig = new_figure(height)
         ax = fig.add_subplot()
-        draw_weights(ax, weights, values=fontsize >= 6, fontsize=fontsize, compact=h > 2)
+        draw_weights(ax, weights, values=fontsize >= 6, fontsize=fontsize, compact=compact)
         fig.suptitle(title or "Winning weights: red positive, blue negative, square area ~ sqrt|w|")
         save(fig, path)
 
@@ -415,19 +461,33 @@ PARITY_COLOURS = {1: "#cdeee3", -1: "#f5d9e8"}
 """Background for running parity +1 (light bluish green) and -1 (light reddish purple)."""
 
 
+def _runs(values: np.ndarray) -> list[tuple[int, int, float]]:
+    """(start, end, value): the runs of equal consecutive values, end exclusive."""
+    edges = np.flatnonzero(np.diff(values)) + 1
+    starts = np.concatenate([[0], edges]).astype(int)
+    ends = np.concatenate([edges, [values.size]]).astype(int)
+    return [(int(a), int(b), float(values[a])) for a, b in zip(starts, ends, strict=True)]
+
+
 def hidden_trajectories(
-    states: np.ndarray, bits: np.ndarray, correct: Sequence[bool], path: str | os.PathLike
+    states: np.ndarray,
+    bits: np.ndarray,
+    correct: Sequence[bool],
+    path: str | os.PathLike,
+    labels: Sequence[str] | None = None,
 ) -> None:
     """Hidden activations over time for a few held-out sequences, one row each.
 
     ``states``: (T, S, H) as ``Architecture.states(params, data)`` returns for an
-    S-sequence Dataset (S = 6 in the README); ``bits``: (S, T) inputs in {-1, +1};
-    ``correct``: (S,) whether the net's final output matched the parity.  The
-    background shows the true running parity after each step.
+    S-sequence Dataset (S = 6 in the README); ``bits``: (S, T) inputs in {-1, +1},
+    0 after a sequence's end (no background there); ``correct``: (S,) whether the
+    net's final output matched the parity; ``labels``: the H units' names (default
+    h[i]).  The background shows the true running parity after each step.
     """
     states = np.asarray(states, dtype=float)
     bits = np.asarray(bits)
     steps, nseq, hidden = states.shape
+    labels = [f"h[{i}]" for i in range(hidden)] if labels is None else list(labels)
     parity = np.cumprod(bits, axis=1)
     t = np.arange(1, steps + 1)
     colours = [C["orange"], C["blue"], C["green"], C["purple"], C["sky"], C["black"]]
@@ -435,8 +495,9 @@ def hidden_trajectories(
         fig = new_figure(trajectories_height(nseq))
         axes = fig.subplots(nseq, 1, sharex=True, squeeze=False)[:, 0]
         for s, ax in enumerate(axes):
-            for k in range(steps):
-                ax.axvspan(k + 0.5, k + 1.5, color=PARITY_COLOURS[int(parity[s, k])], lw=0)
+            for k, end, value in _runs(parity[s, :steps]):
+                if value:
+                    ax.axvspan(k + 0.5, end + 0.5, color=PARITY_COLOURS[int(value)], lw=0)
             for i in range(hidden):
                 ax.step(
                     t,
@@ -444,7 +505,7 @@ def hidden_trajectories(
                     where="mid",
                     color=colours[i % len(colours)],
                     lw=3.2 if i == 0 and hidden > 1 else 1.6,
-                    label=f"h[{i}]",
+                    label=labels[i],
                 )
             ax.set_ylim(-1.25, 1.25)
             ax.set_yticks([-1, 0, 1])
@@ -466,7 +527,7 @@ def hidden_trajectories(
                 [],
                 color=colours[i % len(colours)],
                 lw=3.2 if i == 0 and hidden > 1 else 1.6,
-                label=f"h[{i}]",
+                label=labels[i],
             )
             for i in range(hidden)
         ] + [

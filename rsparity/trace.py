@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,8 +152,13 @@ def trace_search(
     block: int = TRACE_BLOCK,
     chunk: int = TRACE_CHUNK_PAIRS,
     method: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Score every trial of the search up to its first solver: the trace dict (see module)."""
+    """Score every trial of the search up to its first solver: the trace dict (see module).
+
+    ``progress(done, max_trials)`` is called after each block of trials (e.g. for a
+    terminal's progress line); it does not change the trace.
+    """
     if every < 1 or block < 1 or chunk < 1:
         raise ValueError("every, block and chunk must be >= 1")
     start = time.perf_counter()
@@ -185,6 +191,8 @@ def trace_search(
         best = int(running[-1])
         hist += np.bincount(counts, minlength=size + 1)
         last = first + counts.size - 1
+        if progress is not None:
+            progress(last, spec.max_trials)
         if solved:
             break
         first += count

@@ -77,13 +77,19 @@ def test_defaults_are_filled_in():
             "config gradient.cells[0]: gradient lr: 0.0 is not allowed",
         ),
         # the basin figure's slices
-        (lambda c: c["basin"].update(grid=2), "config basin.grid: 2 is less than the minimum of 3"),
+        (
+            lambda c: c["basin"].update(grid=2),
+            "config basin.grid: grid must be an integer from 3 to 401, got 2",
+        ),
         (
             lambda c: c["basin"].update(grid=402),
-            "config basin.grid: 402 is greater than the maximum of 401",
+            "config basin.grid: grid must be an integer from 3 to 401, got 402",
         ),
         (lambda c: c["basin"].update(grid=5.5), "config basin.grid: 5.5 is not of type 'integer'"),
-        (lambda c: c["basin"].update(n=[0]), "config basin.n[0]: 0 is less than the minimum of 1"),
+        (
+            lambda c: c["basin"].update(n=[0]),
+            "config basin.n[0]: n must be an integer >= 1, got 0",
+        ),
         (lambda c: c["basin"].update(n=[]), "config basin.n: [] should be non-empty"),
         (
             lambda c: c["basin"].update(n=[20, 20]),

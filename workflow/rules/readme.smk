@@ -58,3 +58,21 @@ rule readme:
         code=code("workflow/scripts/readme.py"),
     script:
         "../scripts/readme.py"
+
+
+# config/README.md: every config key, its type, default and allowed values, from the
+# schema (so the two cannot drift apart; tests/test_configdoc.py checks the committed file).
+rule config_docs:
+    input:
+        schema=f"{workflow.basedir}/workflow/schemas/config.schema.yaml",
+    output:
+        "config/README.md",
+    log:
+        "logs/config_docs.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    params:
+        code=code("workflow/scripts/config_docs.py"),
+    script:
+        "../scripts/config_docs.py"
