@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import fmt
+from . import fmt, studies
 from .atomic import write_text
 from .report import flat, paper_context, pooled_p, read_records
 
@@ -70,6 +70,8 @@ def p_text(row: Mapping[str, Any]) -> str:
     return f"p = {fmt.sci(row['p'])} (95 % CI {fmt.sci(row['p_lo'])} to {fmt.sci(row['p_hi'])})"
 
 
+SETTING_KEYS = ("arch", *studies.SETTING_KEYS)
+"""A summary table's setting columns, in table order."""
 SETTING_LABELS = {"weight_scale": "r", "hidden": "H", "n": "N", "sample_size": "B"}
 
 
@@ -80,12 +82,7 @@ def setting_text(row: Mapping[str, Any], keys: Sequence[str]) -> str:
 
 def summary_lines(summary: pd.DataFrame) -> list[str]:
     """One RST bullet per summary row: its varying settings, solved seeds and p."""
-    keys = [
-        k
-        for k in ("arch", "n", "hidden", "weight_scale", "sample_size", "max_trials", "variant")
-        if k in summary and summary[k].astype(str).nunique() > 1
-    ]
-    keys += [k for k in ("order", "readout", "noise") if k in summary and k not in keys]
+    keys = [k for k in SETTING_KEYS if k in summary and summary[k].astype(str).nunique() > 1]
     lines = []
     for row in summary.to_dict("records"):
         head = f"{setting_text(row, keys)}: " if keys else ""
@@ -151,8 +148,8 @@ def ablation_sentence(hidden: pd.DataFrame, scale: pd.DataFrame, nodiag: pd.Data
     solves = int(nodiag["solves"].sum())
     trials = nodiag["total_trials"].sum()
     return (
-        f"Highest p: H = {best_h['hidden']} ({p_text(best_h)}); "
-        f"r = {fmt.cell(best_r['weight_scale'])} ({p_text(best_r)}). "
+        f"Highest p at H = {best_h['hidden']}: {p_text(best_h)}; "
+        f"at r = {fmt.cell(best_r['weight_scale'])}: {p_text(best_r)}. "
         f"Zero diagonal: {solves} solves in {fmt.integer(trials)} trials."
     )
 

@@ -109,7 +109,7 @@ rule study_figures:
             "results/figures/ablation.png",
             caption=report_caption("ablation"),
             category="Ablations",
-            subcategory="All three",
+            subcategory="p against H, r and N",
         ),
         report(
             "results/figures/paper_comparison.png",
