@@ -6,7 +6,7 @@
 configfile: "config/config.yaml"
 
 
-# `snakemake --report report.html`: this description, then every output marked with
+# `snakemake --cores 1 --report report.html`: this description, then every output marked with
 # report(...) in the rules, by README section (workflow/rules/report.smk).
 report: "workflow/report/workflow.rst"
 

@@ -64,9 +64,7 @@ def section(study: str) -> tuple[str, str | None]:
 def p_text(row: Mapping[str, Any]) -> str:
     """A summary row's solver fraction with its 95 % interval, or its bound if nothing solved."""
     if not row["solves"]:
-        return (
-            f"no solver in {fmt.integer(row['total_trials'])} trials, p < {fmt.sci(row['p_hi'])}"
-        )
+        return f"no solver in {fmt.integer(row['total_trials'])} trials, p < {fmt.sci(row['p_hi'])}"
     return f"p = {fmt.sci(row['p'])} (95 % CI {fmt.sci(row['p_lo'])} to {fmt.sci(row['p_hi'])})"
 
 
@@ -148,7 +146,7 @@ def ablation_sentence(hidden: pd.DataFrame, scale: pd.DataFrame, nodiag: pd.Data
     solves = int(nodiag["solves"].sum())
     trials = nodiag["total_trials"].sum()
     return (
-        f"Highest p at H = {best_h['hidden']}: {p_text(best_h)}; "
+        f"Highest p at H = {fmt.cell(best_h['hidden'])}: {p_text(best_h)}; "
         f"at r = {fmt.cell(best_r['weight_scale'])}: {p_text(best_r)}. "
         f"Zero diagonal: {solves} solves in {fmt.integer(trials)} trials."
     )

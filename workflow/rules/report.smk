@@ -1,6 +1,6 @@
-# The Snakemake report (`snakemake --report report.html`): the captions that carry
+# The Snakemake report (`snakemake --cores 1 --report report.html`): the captions that carry
 # numbers, written from the tables (rsparity.captions). The outputs themselves are
-# marked with report(...) in the rules that make them; REPORT_CAPTION names their
+# marked with report(...) in the rules that make them; report_caption() names their
 # caption files. Static captions and prose: workflow/report/*.rst.
 
 from rsparity.captions import GENERATED, section
