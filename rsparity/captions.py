@@ -7,7 +7,8 @@ reads, as a reStructuredText file under ``results/report/``: the static prose of
 Snakemake renders a caption as Jinja, then RST (``snakemake.report``), so the study
 summary tables - one rule, one caption file - share :func:`study_summaries`, which
 branches on ``snakemake.wildcards.study``. :data:`SECTIONS` files every study under the
-README section it belongs to: the report's categories.
+README section it belongs to: the report's categories. The Snakefile imports this
+module to parse, so pandas and :mod:`rsparity.report` load only where captions are made.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import fmt, studies
 from .atomic import write_text
-from .report import flat, paper_context, pooled_p, read_records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SECTIONS: dict[str, tuple[str, str | None]] = {
     "headline": ("Headline run", None),
@@ -127,6 +128,8 @@ def ecdf_sentence(reliability: pd.DataFrame, n500: pd.DataFrame) -> str:
 
 def scaling_sentence(scaling: pd.DataFrame) -> str:
     """The N range, the pooled p and whether one p fits every N."""
+    from .report import flat, pooled_p
+
     rows = scaling.to_dict("records")
     verdict = (
         "one p fits every N within its 95 % interval"
@@ -154,6 +157,8 @@ def ablation_sentence(hidden: pd.DataFrame, scale: pd.DataFrame, nodiag: pd.Data
 
 def paper_sentence(paper: pd.DataFrame, reported: Mapping[str, float]) -> str:
     """The variant that matches the paper's figure for the most nets (rsparity.report)."""
+    from .report import paper_context
+
     best = paper_context(paper, reported)["best"]
     nets = "; ".join(best["matches"]) or "none"
     return (
@@ -204,6 +209,10 @@ def captions(
     titles: Mapping[str, str],
 ) -> dict[str, str]:
     """The numbers paragraph of every generated caption (:data:`GENERATED`), from the files."""
+    import pandas as pd
+
+    from .report import read_records
+
     s = {k: pd.DataFrame(read_records(v)) for k, v in summaries.items()}
     head = pd.DataFrame(read_records(headline_runs))
     grad = pd.read_csv(gradient_summary, keep_default_na=False, na_values=[""])

@@ -1,19 +1,9 @@
 # The Snakemake report (`snakemake --cores 1 --report report.html`): the captions that carry
 # numbers, written from the tables (rsparity.captions). The outputs themselves are
-# marked with report(...) in the rules that make them; report_caption() names their
-# caption files. Static captions and prose: workflow/report/*.rst.
-
-from rsparity.captions import GENERATED, section
+# marked with report(...) in the rules that make them; report_caption() (common.smk)
+# names their caption files. Static captions and prose: workflow/report/*.rst.
 
 REPORT_CAPTIONS = expand("results/report/{name}.rst", name=GENERATED)
-
-
-def report_caption(name):
-    """A caption path for report(): generated (results/report) or static (workflow/report),
-    relative to this rules directory, as Snakemake reads it."""
-    if name in GENERATED:
-        return f"../../results/report/{name}.rst"
-    return f"../report/{name}.rst"
 
 
 rule report_captions:
@@ -35,7 +25,7 @@ rule report_captions:
     params:
         studies=list(STUDIES),
         titles={name: study.title for name, study in STUDIES.items()},
-        static=f"{workflow.basedir}/workflow/report",
+        static=lambda wildcards, input: Path(input.static[0]).parent,
         code=code("workflow/scripts/report_captions.py"),
     script:
         "../scripts/report_captions.py"
