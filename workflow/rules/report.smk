@@ -4,11 +4,13 @@
 # names their caption files. Static captions and prose: workflow/report/*.rst.
 
 REPORT_CAPTIONS = expand("results/report/{name}.rst", name=GENERATED)
+REPORT_STUDIES = sorted(STUDIES)
+"""The studies in name order: reordering the config's studies reruns no caption."""
 
 
 rule report_captions:
     input:
-        summaries=expand("results/tables/{study}_summary.csv", study=STUDIES),
+        summaries=expand("results/tables/{study}_summary.csv", study=REPORT_STUDIES),
         headline_runs="results/tables/headline_runs.csv",
         gradient_summary="results/tables/gradient_summary.csv",
         gradient_runs="results/tables/gradient_runs.csv",
@@ -23,8 +25,8 @@ rule report_captions:
     conda:
         "../../environment.yml"
     params:
-        studies=list(STUDIES),
-        titles={name: study.title for name, study in STUDIES.items()},
+        studies=REPORT_STUDIES,
+        titles={name: STUDIES[name].title for name in REPORT_STUDIES},
         static=lambda wildcards, input: Path(input.static[0]).parent,
         code=code("workflow/scripts/report_captions.py"),
     script:
