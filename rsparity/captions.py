@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,14 +90,42 @@ def summary_lines(summary: pd.DataFrame) -> list[str]:
     return lines
 
 
-def study_summaries(summaries: Mapping[str, pd.DataFrame], titles: Mapping[str, str]) -> str:
-    """The caption of every study's summary table, chosen by Snakemake's Jinja pass."""
+LIST_START = re.compile(r"^([-*+]|\d+[.)]|#)( |$)")
+"""Cell text that RST would read as the start of a list."""
+
+
+def rst_cell(text: str) -> str:
+    """A Markdown table cell as RST text: code as literals, no accidental list."""
+    text = re.sub(r"`([^`]+)`", r"``\1``", text.strip())
+    return "\\" + text if LIST_START.match(text) else text or ".."
+
+
+def rst_table(markdown: str) -> str:
+    """The pipe table of a Markdown file (rsparity.tables.markdown) as an RST list-table,
+    so the report shows the table itself under its caption."""
+    rows = [
+        [rst_cell(c) for c in line.strip().strip("|").split("|")]
+        for line in markdown.splitlines()
+        if line.startswith("|") and not set(line) <= set("|-: ")
+    ]
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in rows:
+        lines += [f"   {'*' if i == 0 else ' '} - {cell}" for i, cell in enumerate(row)]
+    return "\n".join(lines) + "\n"
+
+
+def study_summaries(
+    summaries: Mapping[str, pd.DataFrame], titles: Mapping[str, str], tables: Mapping[str, str]
+) -> str:
+    """The caption of every study's summary table, chosen by Snakemake's Jinja pass: a line
+    per setting and the table itself (``tables``: study -> its Markdown summary)."""
     parts = []
     for i, (study, summary) in enumerate(summaries.items()):
         keyword = "if" if i == 0 else "elif"
         parts.append(f'{{% {keyword} snakemake.wildcards.study == "{study}" %}}')
         parts.append(f"**{titles.get(study, study)}**: one row per setting.\n")
         parts.extend(summary_lines(summary))
+        parts.append("\n" + rst_table(tables[study]))
     parts.append("{% endif %}")
     return "\n".join(parts) + "\n"
 
@@ -201,14 +230,17 @@ def engine_sentence(benchmark: Mapping[str, Any]) -> str:
 
 def captions(
     summaries: Mapping[str, str | os.PathLike],
+    markdown: Mapping[str, str | os.PathLike],
     headline_runs: str | os.PathLike,
     gradient_summary: str | os.PathLike,
+    gradient_markdown: str | os.PathLike,
     gradient_runs: str | os.PathLike,
     benchmark: str | os.PathLike,
     literature: Mapping[str, Any],
     titles: Mapping[str, str],
 ) -> dict[str, str]:
-    """The numbers paragraph of every generated caption (:data:`GENERATED`), from the files."""
+    """The numbers paragraph of every generated caption (:data:`GENERATED`), from the files;
+    ``summaries`` and ``markdown``: each study's summary table as CSV and Markdown."""
     import pandas as pd
 
     from .report import read_records
@@ -225,10 +257,14 @@ def captions(
         "ablation": ablation_sentence(s["hidden"], s["weight_scale"], s["nodiag"]),
         "paper_comparison": paper_sentence(s["paper"], literature["paper"]),
         "gradient_success": gradient_sentence(grad),
-        "gradient_summary": gradient_sentence(grad),
+        "gradient_summary": gradient_sentence(grad)
+        + "\n\n"
+        + rst_table(Path(gradient_markdown).read_text()),
         "gradient_runs": gradient_runs_sentence(pd.read_csv(gradient_runs)),
         "engine_speed": engine_sentence(json.loads(Path(benchmark).read_text())),
-        "study_summary": study_summaries(s, titles),
+        "study_summary": study_summaries(
+            s, titles, {k: Path(v).read_text() for k, v in markdown.items()}
+        ),
     }
 
 

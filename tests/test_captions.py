@@ -91,10 +91,12 @@ def test_study_summary_caption_shows_only_its_own_study():
             p_hi=[9.2e-5, 2.0e-4],
         ),
     }
-    rst = cap.study_summaries(tables, {"reliability": "Reliability", "hidden": "Hidden units"})
+    markdown = {s: f"| study |\n|---:|\n| {s} table |\n" for s in tables}
+    titles = {"reliability": "Reliability", "hidden": "Hidden units"}
+    rst = cap.study_summaries(tables, titles, markdown)
     rel = as_html(rst, "reliability")
     assert "2 of 3 seeds solve; p = 6.7e-5" in rel  # 2 / 30000
-    assert "Hidden units" not in rel
+    assert "Hidden units" not in rel and "reliability table" in rel
     hid = as_html(rst, "hidden")
     assert "H = 1: 0 of 2 seeds solve; no solver in 40,000 trials" in hid
     assert "H = 2: 1 of 2 seeds solve; p = 3.7e-5" in hid  # 1 / 27000
@@ -109,8 +111,10 @@ def committed(tmp_path_factory):
     bench.write_text(json.dumps({"machine": "test", "rows": [{"ratio": 120.4}, {"ratio": 1499.6}]}))
     texts = cap.captions(
         summaries={s: TABLES / f"{s}_summary.csv" for s in STUDIES},
+        markdown={s: TABLES / f"{s}.md" for s in STUDIES},
         headline_runs=TABLES / "headline_runs.csv",
         gradient_summary=TABLES / "gradient_summary.csv",
+        gradient_markdown=TABLES / "gradient.md",
         gradient_runs=TABLES / "gradient_runs.csv",
         benchmark=bench,
         literature=yaml.safe_load((REPO / "workflow" / "literature.yaml").read_text()),
@@ -128,6 +132,15 @@ def test_every_generated_caption_is_valid_rst_after_its_static_prose(committed):
         assert text.startswith(static), name
         for study in STUDIES:
             assert as_html(text, study).strip(), (name, study)
+
+
+def test_markdown_table_becomes_an_rst_table():
+    markdown = "#### Title\n\n| net | `variant` | median |\n|---|---:|---:|\n| A1 | `a / b` | - |\n"
+    html = as_html(cap.rst_table(markdown))
+    assert html.count("<tr>") == 2 and "Title" not in html
+    assert "<th" in html and ">net<" in html
+    assert 'literal">a / b</' in html  # the variant as code
+    assert ">-</" in html and "<ul" not in html  # a dash, not an empty bullet list
 
 
 def test_ecdf_caption_has_p_from_the_runs_table(committed):

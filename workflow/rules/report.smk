@@ -11,8 +11,10 @@ REPORT_STUDIES = sorted(STUDIES)
 rule report_captions:
     input:
         summaries=expand("results/tables/{study}_summary.csv", study=REPORT_STUDIES),
+        markdown=expand("results/tables/{study}.md", study=REPORT_STUDIES),
         headline_runs="results/tables/headline_runs.csv",
         gradient_summary="results/tables/gradient_summary.csv",
+        gradient_markdown="results/tables/gradient.md",
         gradient_runs="results/tables/gradient_runs.csv",
         benchmark="results/benchmark/engine_speed.json",
         literature=f"{workflow.basedir}/workflow/literature.yaml",
