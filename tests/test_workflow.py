@@ -211,7 +211,7 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
         ("animation.py", {"search_gif": 1, **AFTER_FIGURES}),
         ("report.py", {"readme": 1, "report_captions": 1, "all": 1}),
         ("captions.py", {"report_captions": 1, "all": 1}),
-        ("cli.py", {}),
+        ("cli/__init__.py", {}),
     ],
 )
 def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):
