@@ -6,7 +6,13 @@
 configfile: "config/config.yaml"
 
 
+# `snakemake --cores 1 --report report.html`: this description, then every output marked with
+# report(...) in the rules, by README section (workflow/rules/report.smk).
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/search.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/gradient.smk"
@@ -21,3 +27,4 @@ rule all:
     input:
         "README.md",
         "config/README.md",
+        REPORT_CAPTIONS,

@@ -25,14 +25,6 @@ from rsparity.studies import load_studies, result_path
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    work, env = setup_workdir(tmp_path_factory.mktemp("tiny"))
-    out = snakemake(work, env)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return work, env
-
-
 TABLE_SUFFIXES = ("_runs.csv", "_summary.csv", ".md", "_runs.md")
 """The tables each study writes: results/tables/<study><suffix>."""
 
@@ -124,13 +116,26 @@ def edit_config(work: Path, change) -> str:
     return original
 
 
-TABLES_RERUN = {"study_tables": 1, "study_figures": 1, "run_cost": 1, "readme": 1, "all": 1}
-"""Jobs one study's changed tables rerun (the cost summary waits for every table)."""
+TABLES_RERUN = {
+    "study_tables": 1,
+    "study_figures": 1,
+    "report_captions": 1,
+    "run_cost": 1,
+    "readme": 1,
+    "all": 1,
+}
+"""Jobs one study's changed tables rerun (the cost summary waits for every table; the
+report's captions are written from the summaries)."""
 
 
 AFTER_FIGURES = {"run_cost": 1, "readme": 1, "all": 1}
 """Jobs a changed figure reruns."""
-GRADIENT_RERUN = {"gradient_tables": 1, "gradient_figures": 1, **AFTER_FIGURES}
+GRADIENT_RERUN = {
+    "gradient_tables": 1,
+    "gradient_figures": 1,
+    "report_captions": 1,
+    **AFTER_FIGURES,
+}
 """Jobs changed gradient cells rerun."""
 
 
@@ -213,8 +218,9 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
         ("gradient/vanishing.py", {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES}),
         ("gradient/claims.py", {"readme": 1, "all": 1}),
         ("animation.py", {"search_gif": 1, **AFTER_FIGURES}),
-        ("report.py", {"readme": 1, "all": 1}),
-        ("cli.py", {}),
+        ("report.py", {"readme": 1, "report_captions": 1, "all": 1}),
+        ("captions.py", {"report_captions": 1, "all": 1}),
+        ("cli/__init__.py", {}),
     ],
 )
 def test_code_edit_reruns_only_dependent_jobs(tiny_run, module, expected):

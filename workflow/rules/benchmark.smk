@@ -6,7 +6,11 @@ rule engine_benchmark:
     input:
         script=f"{workflow.basedir}/benchmarks/engine_speed.py",
     output:
-        "results/benchmark/engine_speed.json",
+        report(
+            "results/benchmark/engine_speed.json",
+            caption=report_caption("engine_speed"),
+            category="Engine speed",
+        ),
     log:
         "logs/benchmark/engine_speed.log",
     conda:

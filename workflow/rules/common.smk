@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from rsparity.atomic import remove_stale_temporaries
+from rsparity.captions import GENERATED, section
 from rsparity.codegraph import module_digest, script_digest
 from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
 from rsparity.cost import process_cpu
@@ -91,6 +92,14 @@ def code(path):
 def package_code(module):
     """Digest of the package module ``module`` and what it imports (for ``run:`` rules)."""
     return module_digest(module)
+
+
+def report_caption(name):
+    """A caption path for report(): generated (results/report, rsparity.captions) or
+    static (workflow/report), relative to workflow/rules/, as Snakemake reads it."""
+    if name in GENERATED:
+        return f"../../results/report/{name}.rst"
+    return f"../report/{name}.rst"
 
 
 def search_spec(wildcards):

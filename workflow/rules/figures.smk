@@ -28,7 +28,30 @@ rule headline_figures:
         record=HEADLINE["search"],
         trace=HEADLINE["trace"],
     output:
-        expand("results/figures/{name}.png", name=HEADLINE_FIGURES),
+        report(
+            "results/figures/search_curve.png",
+            caption=report_caption("search_curve"),
+            category="Visualisations",
+            subcategory="Search curve",
+        ),
+        report(
+            "results/figures/score_histogram.png",
+            caption=report_caption("score_histogram"),
+            category="Visualisations",
+            subcategory="Distribution of trial scores",
+        ),
+        report(
+            "results/figures/hinton.png",
+            caption=report_caption("hinton"),
+            category="Visualisations",
+            subcategory="Winning weights",
+        ),
+        report(
+            "results/figures/hidden_trajectories.png",
+            caption=report_caption("hidden_trajectories"),
+            category="Visualisations",
+            subcategory="Hidden-unit trajectories",
+        ),
     log:
         "logs/figures/headline.log",
     localrule: True
@@ -44,7 +67,11 @@ rule search_gif:
     input:
         trace=HEADLINE["trace"],
     output:
-        "results/figures/search.gif",
+        report(
+            "results/figures/search.gif",
+            caption=report_caption("search_gif"),
+            category="Headline run",
+        ),
     log:
         "logs/figures/search_gif.log",
     localrule: True
@@ -68,7 +95,29 @@ rule study_figures:
         paper="results/tables/paper_summary.csv",
         literature=f"{workflow.basedir}/workflow/literature.yaml",
     output:
-        expand("results/figures/{name}.png", name=STUDY_FIGURES),
+        report(
+            "results/figures/trials_vs_n.png",
+            caption=report_caption("trials_vs_n"),
+            category="Scaling",
+            subcategory="Scaling in N",
+        ),
+        report(
+            "results/figures/trials_ecdf.png",
+            caption=report_caption("trials_ecdf"),
+            category="Reliability",
+        ),
+        report(
+            "results/figures/ablation.png",
+            caption=report_caption("ablation"),
+            category="Ablations",
+            subcategory="p against H, r and N",
+        ),
+        report(
+            "results/figures/paper_comparison.png",
+            caption=report_caption("paper_comparison"),
+            category="The 1996 paper's protocol",
+            subcategory="Four update variants",
+        ),
     log:
         "logs/figures/studies.log",
     localrule: True

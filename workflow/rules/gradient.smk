@@ -15,6 +15,7 @@ GRADIENT_TABLES = expand(
 GRADIENT_FIGURES = expand(
     "results/figures/{name}.png", name=["gradient_success", "vanishing_gradient"]
 )
+GRADIENT_SECTION = "Random search vs gradient descent"
 
 
 rule gradient_cell:
@@ -56,8 +57,18 @@ rule gradient_tables:
     input:
         cells=list(CELLS),
     output:
-        runs="results/tables/gradient_runs.csv",
-        summary="results/tables/gradient_summary.csv",
+        runs=report(
+            "results/tables/gradient_runs.csv",
+            caption=report_caption("gradient_runs"),
+            category=GRADIENT_SECTION,
+            subcategory="Gradient descent",
+        ),
+        summary=report(
+            "results/tables/gradient_summary.csv",
+            caption=report_caption("gradient_summary"),
+            category=GRADIENT_SECTION,
+            subcategory="Gradient descent",
+        ),
         markdown="results/tables/gradient.md",
         timing="results/benchmark/gradient_timing.csv",
     log:
@@ -77,7 +88,18 @@ rule gradient_figures:
         vanishing="results/gradient/vanishing.json",
         search="results/tables/gradient_baseline_summary.csv",
     output:
-        GRADIENT_FIGURES,
+        report(
+            GRADIENT_FIGURES[0],
+            caption=report_caption("gradient_success"),
+            category=GRADIENT_SECTION,
+            subcategory="Gradient descent",
+        ),
+        report(
+            GRADIENT_FIGURES[1],
+            caption=report_caption("vanishing_gradient"),
+            category=GRADIENT_SECTION,
+            subcategory="Why it fails",
+        ),
     log:
         "logs/figures/gradient.log",
     localrule: True

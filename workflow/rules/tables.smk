@@ -12,7 +12,12 @@ rule study_tables:
         study_inputs,
     output:
         runs="results/tables/{study}_runs.csv",
-        summary="results/tables/{study}_summary.csv",
+        summary=report(
+            "results/tables/{study}_summary.csv",
+            caption=report_caption("study_summary"),
+            category=lambda wildcards: section(wildcards.study)[0],
+            subcategory=lambda wildcards: section(wildcards.study)[1],
+        ),
         markdown="results/tables/{study}.md",
         runs_markdown="results/tables/{study}_runs.md",
     log:
