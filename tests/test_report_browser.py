@@ -58,6 +58,7 @@ EXPECTED = {
         "Distribution of trial scores": ["score_histogram.png"],
         "Winning weights": ["hinton.png"],
         "Hidden-unit trajectories": ["hidden_trajectories.png"],
+        "The basin, drawn": ["basin.png"],
     },
     "Engine speed": {"Other": ["engine_speed.json"]},
 }

@@ -213,7 +213,18 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
                 **AFTER_FIGURES,
             },
         ),
-        ("slices.py", {"basin_slice": 3, "basin_figure": 1, "readme": 1, "all": 1, "run_cost": 1}),
+        # the slices' jobs, and what reads slices (README, captions) or checks their
+        # settings (rsparity.config: the config docs)
+        (
+            "slices.py",
+            {
+                "basin_slice": 3,
+                "basin_figure": 1,
+                "report_captions": 1,
+                "config_docs": 1,
+                **AFTER_FIGURES,
+            },
+        ),
         ("gradient/train.py", "cells"),
         ("gradient/vanishing.py", {"gradient_profile": 1, "gradient_figures": 1, **AFTER_FIGURES}),
         ("gradient/claims.py", {"readme": 1, "all": 1}),

@@ -5,7 +5,6 @@
 BASIN = config["basin"]
 BASIN_SOLVERS = [f"results/basin/solver_n{n}.json" for n in BASIN["n"]]
 BASIN_NONSOLVER = f"results/basin/nonsolver_n{BASIN['n'][0]}.json"
-BASIN_SLICES = [*BASIN_SOLVERS, BASIN_NONSOLVER]
 
 
 rule basin_slice:
@@ -33,7 +32,12 @@ rule basin_figure:
         nonsolver=BASIN_NONSOLVER,
         scaling="results/tables/scaling_summary.csv",
     output:
-        "results/figures/basin.png",
+        report(
+            "results/figures/basin.png",
+            caption=report_caption("basin"),
+            category="Visualisations",
+            subcategory="The basin, drawn",
+        ),
     log:
         "logs/figures/basin.log",
     localrule: True
