@@ -2,11 +2,13 @@
 
 import sys
 
+import yaml
+
 from rsparity.atomic import write_text
-from rsparity.config import load_yaml
 from rsparity.configdoc import render
 
 snakemake = snakemake  # noqa: F821 - injected by Snakemake
 sys.stderr = open(snakemake.log[0], "w")
 
-write_text(render(load_yaml(snakemake.input.schema)), snakemake.output[0])
+with open(snakemake.input.schema) as schema:
+    write_text(render(yaml.safe_load(schema)), snakemake.output[0])
