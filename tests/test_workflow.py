@@ -213,15 +213,13 @@ def test_config_change_reruns_only_what_it_affects(tiny_run, change, expected):
                 **AFTER_FIGURES,
             },
         ),
-        # the slices' jobs, and what reads slices (README, captions) or checks their
-        # settings (rsparity.config: the config docs)
+        # the slices' jobs, and what reads slices (README, captions)
         (
             "slices.py",
             {
                 "basin_slice": 3,
                 "basin_figure": 1,
                 "report_captions": 1,
-                "config_docs": 1,
                 **AFTER_FIGURES,
             },
         ),
