@@ -2,7 +2,7 @@
 
 This is the yardstick the engine is tested (and benchmarked) against: no
 batching, no early rejection, numpy only over the training sequences, exactly
-the steps of ``seed-protocol.md``.
+the steps of the protocol stated in README.md ("Problem").
 """
 
 from __future__ import annotations

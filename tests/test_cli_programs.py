@@ -164,7 +164,7 @@ def test_cli_defaults_are_the_workflow_defaults():
 
 # ------------------------------------------------------------------ protocol defaults
 
-PAPER = {  # the 1996 paper's protocol, ../shared/reference/paper-protocol.md
+PAPER = {  # the 1996 paper's protocol (README.md, references 2 and 3)
     "n": 500,  # lengths 500..600
     "weight_scale": 100.0,
     "sample_size": 100,

@@ -114,7 +114,7 @@ def test_block_draws_equal_sequential_draws():
     assert np.array_equal(stream.draws(17, 5), sequential[16:21])
 
 
-# The reference README's trial counts (seed-protocol.md confirms each).
+# The reference README's trial counts (its tables; README.md reference 1).
 REFERENCE_COUNTS = [
     (50, 2048, 0, 10_253),
     (50, 2048, 1, 26_115),

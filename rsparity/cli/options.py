@@ -21,7 +21,7 @@ PAPER_SETTINGS: dict[str, Any] = {
     "sample_size": 100,
     "hidden": {"A1": 1, "A2": 10, "A2noself": 10},
 }
-"""The 1996 paper's values (``paper-protocol.md``): lengths n..n + n // 5 = 500..600,
+"""The 1996 paper's values (README references 2 and 3): lengths n..n + n // 5 = 500..600,
 weights in [-100, 100], 100 training sequences, A1 with 1 hidden unit, A2 with 10;
 the rest as in ``spec.DEFAULTS``."""
 
