@@ -147,17 +147,7 @@ def plain_paper_set(spec: SearchSpec):
 
 @pytest.mark.parametrize("spec", [A1, A2], ids=["A1", "A2"])
 def test_a_paper_net_slice_equals_the_plain_oracle(spec):
-    k, w = paper.plain_search(
-        spec.arch,
-        spec.seed,
-        spec.n,
-        spec.hidden,
-        spec.weight_scale,
-        spec.sample_size,
-        spec.max_trials,
-        spec.order,
-        spec.readout,
-    )
+    k, w, _ = paper.plain_for(spec)
     assert k is not None
     s = slices.basin_slice(spec, w, 5)
     assert slices.centre_correct(s) == spec.sample_size
