@@ -9,6 +9,12 @@ survivors see a bigger chunk, and so on, so work per trial is a couple of
 sequences while a solver is still checked on every one.  The first solver is
 the smallest surviving index, so the answer does not depend on block size,
 chunk size or the number of worker processes.
+
+Where numba is installed, a compiled kernel (:mod:`rsparity.kernel`) finds each
+trial's first error instead of the numpy time loop; it leaves any verdict too
+close to call to the numpy path, and a solver it reports counts only once the
+numpy path confirms it (with the numpy path's sequence-steps), so the first
+solver is still the numpy path's.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
+from . import kernel
 from .data import Dataset
 from .nets import Architecture, Params, get_architecture, n_trials, select
 from .protocols import training_set
@@ -75,6 +82,40 @@ def open_stream(spec: SearchSpec) -> Stream:
 
 
 def survivors(
+    arch: Architecture, params: Params, data: Dataset, chunk: int, fast: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`numpy_survivors`, by the compiled kernel where it applies (and ``fast``):
+    the trials it finds wrong are final, those too close to call go to the numpy path,
+    and those it finds right are candidates (:func:`scan_block` confirms each)."""
+    fast = kernel.scan(arch, params, data) if fast else None
+    if fast is None:
+        return numpy_survivors(arch, params, data, chunk)
+    status, spent = fast
+    unsure = np.flatnonzero(status == kernel.UNSURE)
+    if unsure.size:
+        right, steps = numpy_survivors(arch, select(params, unsure), data, chunk)
+        status[unsure] = kernel.FAIL
+        status[unsure[right]] = kernel.PASS
+        spent[unsure] = steps
+    return np.flatnonzero(status == kernel.PASS), spent
+
+
+def confirmed(
+    arch: Architecture, params: Params, data: Dataset, chunk: int, hits: np.ndarray,
+    spent: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """The first of ``hits`` that the numpy path also finds right (``hits[:1]``, or empty);
+    a kernel's false solver gets the numpy path's sequence-steps in ``spent``."""
+    for k, hit in enumerate(hits):
+        one = np.array([hit])
+        right, steps = numpy_survivors(arch, select(params, one), data, chunk)
+        spent[hit] = steps[0]
+        if right.size:
+            return hits[k : k + 1]
+    return hits[:0]
+
+
+def numpy_survivors(
     arch: Architecture, params: Params, data: Dataset, chunk: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the trials in ``params`` that classify every sequence of ``data``, and
@@ -99,10 +140,16 @@ def survivors(
     return alive, spent
 
 
-def scan_block(stream: Stream, first: int, count: int, chunk: int) -> tuple[int | None, int]:
+def scan_block(
+    stream: Stream, first: int, count: int, chunk: int, fast: bool = True
+) -> tuple[int | None, int]:
     """1-based index of the first solver among trials first..first+count-1 (or None), and
-    the sequence-steps of the block's trials up to that solver (all of them if none)."""
-    hits, spent = survivors(stream.arch, stream.params(first, count), stream.data, chunk)
+    the sequence-steps of the block's trials up to that solver (all of them if none).
+    ``fast``: use the compiled kernel where it applies (loading it if need be)."""
+    params = stream.params(first, count)
+    hits, spent = survivors(stream.arch, params, stream.data, chunk, fast)
+    if hits.size and fast and kernel.applies(stream.arch):
+        hits = confirmed(stream.arch, params, stream.data, chunk, hits, spent)
     if not hits.size:
         return None, int(spent.sum())
     return first + int(hits[0]), int(spent[: hits[0] + 1].sum())
@@ -133,7 +180,7 @@ def _worker_init(stream: Stream) -> None:
 
 def _worker_scan(first: int, count: int, chunk: int) -> tuple[int | None, int]:
     assert _WORKER_STREAM is not None
-    return scan_block(_WORKER_STREAM, first, count, chunk)
+    return scan_block(_WORKER_STREAM, first, count, chunk, kernel.loaded())
 
 
 def _blocks(max_trials: int, block: int):
@@ -162,7 +209,9 @@ def search(
     done = spent = 0
     if workers == 1:
         for first, count in _blocks(spec.max_trials, block):
-            found, steps = scan_block(stream, first, count, chunk)
+            # load the kernel only for a search that outlasts the loading (~0.6 s)
+            fast = kernel.loaded() or time.perf_counter() - start > kernel.LOAD_AFTER_S
+            found, steps = scan_block(stream, first, count, chunk, fast)
             spent += steps
             done = first + count - 1
             if progress:
@@ -179,6 +228,7 @@ def search(
 
 def _parallel(stream, max_trials, block, chunk, workers, start, progress):
     """Scan blocks on ``workers`` processes, keeping ``2 * workers`` in flight, in order."""
+    kernel.applies(stream.arch)  # load it once, before the workers fork
     ctx = get_context("fork")
     with ProcessPoolExecutor(workers, ctx, _worker_init, (stream,)) as pool:
         pending = []

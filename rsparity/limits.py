@@ -279,8 +279,11 @@ def _block(units: int, weights: int, trials: int, length: int, count: int, chunk
     """Scanning one block (``engine.scan_block``): the draws, their copy for the alive
     trials, the weights prepared for broadcasting (twice: the step and the read-out,
     ~128 bytes of array object each), the time loop's three state sets and verdicts;
-    or, once one trial survives a chunk, that trial on a chunk of sequences."""
-    params = 4 * 8 * trials * weights + 2 * 128 * weights
+    or, once one trial survives a chunk, that trial on a chunk of sequences.  The
+    compiled kernel adds the weights side by side (plus a column) and, once per data
+    set, its inputs transposed with a symbol per input (9 bytes per input)."""
+    kernel = 8 * trials * (weights + 1) + 9 * length * count
+    params = 4 * 8 * trials * weights + 2 * 128 * weights + kernel
     states = (3 * units + 4) * 8 * max(trials, chunk)
     last = _single_trial(units, length, min(chunk, count), SOLVER_STATE_CAP)
     return params + max(states, last)

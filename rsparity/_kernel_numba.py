@@ -1,0 +1,206 @@
+"""numba code of :mod:`rsparity.kernel` (imported only by ``kernel.compiled``, so that
+``import rsparity`` and processes that do not search never load numba).
+
+States are merged when their unit values compare equal, which also merges +0.0 with
+-0.0: a signed zero only ever yields signed zeros (products, sums with other zeros,
+tanh), so it can change no non-zero value and no verdict.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+SATURATED = 19.1
+"""tanh(a) is exactly +-1.0 beyond this (the correctly rounded value from |a| > 18.72;
+numpy's and the C library's agree): most units of large random weights are here."""
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _step(w, source, count, activation, vals, old, new, xv):
+    """``new`` = the state after input ``xv`` from ``old``.  ``vals`` is scratch laid
+    out as the term sources: [1.0, x, old units, this step's units], so a term is one
+    indexed load, without branching on its source."""
+    units = old.size
+    vals[1] = xv
+    for u in range(units):
+        vals[2 + u] = old[u]
+    for i in range(units):
+        a = vals[source[i, 0]] * w[i, 0]
+        for k in range(1, count[i]):
+            a = a + vals[source[i, k]] * w[i, k]
+        if a > SATURATED:
+            t = 1.0
+        elif a < -SATURATED:
+            t = -1.0
+        else:
+            t = math.tanh(a)
+        t = t if activation[i] == 0 else t + 1.0
+        vals[2 + units + i] = t
+        new[i] = t
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _readout(read_w, read_source, state):
+    z = 0.0
+    for k in range(read_source.size):
+        s = read_source[k]
+        term = (1.0 if s == 0 else state[s - 2]) * read_w[k]
+        z = term if k == 0 else z + term
+    return z
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _judge(z, target, verdict, tolerance, margin):
+    """1 right, 0 wrong, 2 too close to call (decided on the numpy path)."""
+    if verdict == 0:
+        if abs(z) < margin:
+            return 2
+        return 1 if (z > 0.0) == (target > 0.0) else 0
+    d = abs(0.5 * z - target) - tolerance
+    if abs(d) < margin:
+        return 2
+    return 1 if d < 0.0 else 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _slot(values, mask):
+    """Hash-table slot of a state: equal values (also +0.0 / -0.0) give equal slots."""
+    key = 0.0
+    for u in range(values.size):
+        key = key * 1.6180339887498949 + values[u]
+    return int(abs(key) * 1048576.0) & mask
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _find(states, table, stamp, trial, values, mask):
+    """(state index or -1, free slot to insert at) by open addressing; a slot is used
+    for this trial only if its stamp is ``trial`` (no table reset between trials)."""
+    slot = _slot(values, mask)
+    while stamp[slot] == trial:
+        s = table[slot]
+        same = True
+        for u in range(values.size):
+            if states[s, u] != values[u]:
+                same = False
+                break
+        if same:
+            return s, slot
+        slot = (slot + 1) & mask
+    return -1, slot
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fixed(trans, at, alphabet):
+    """Whether the state at row ``at`` is its own successor for every symbol the data uses."""
+    for c in range(3):
+        if alphabet[c] and trans[at + c] != at:
+            return 0
+    return 1
+
+
+@njit(cache=True, nogil=True)
+def scan_trials(
+    flat, index, scale, source, count, activation, read_index, read_scale, read_source,
+    verdict, tolerance, margin, extra, x, code, lengths, target, cum, alphabet, memo, cap,
+    status, spent,
+):  # fmt: skip
+    """Fill ``status`` / ``spent`` per trial (see :func:`rsparity.kernel.scan`).
+
+    The transition table is flat with a row of 4 per state: ``trans[4 s + c]`` is the
+    row of the successor for symbol c (-1 unknown), ``trans[4 s + 3]`` is 1 when state
+    s is a fixed point; rows instead of indices keep a lookup to one load and an add.
+    """
+    trials = flat.shape[0]
+    units, terms = index.shape
+    w = np.zeros((units, terms))
+    rw = np.zeros(read_index.size)
+    sequences = lengths.size
+    states = np.zeros((cap, units))
+    trans = np.full(4 * cap, -1, dtype=np.int32)
+    zval = np.zeros(cap)
+    zknown = np.zeros(cap, dtype=np.bool_)
+    mask = 4 * cap - 1  # cap a power of two: the hash table at most a quarter full
+    table = np.zeros(mask + 1, dtype=np.int64)
+    stamp = np.full(mask + 1, -1, dtype=np.int64)
+    cur_vals = np.zeros(units)
+    vals = np.zeros(2 + 2 * units)
+    vals[0] = 1.0
+    tmp = np.zeros(units)
+    for t in range(trials):
+        row = flat[t]
+        for i in range(units):
+            for k in range(count[i]):
+                w[i, k] = row[index[i, k]] * scale[i, k]
+        for k in range(read_index.size):
+            rw[k] = row[read_index[k]] * read_scale[k]
+        use = memo
+        n_states = 1
+        states[0, :] = 0.0
+        trans[0:3] = -1
+        trans[3] = 0
+        zknown[0] = False
+        _, slot = _find(states, table, stamp, t, states[0], mask)
+        stamp[slot] = t
+        table[slot] = 0
+        status[t] = 1
+        spent[t] = cum[sequences - 1] if sequences else 0
+        for b in range(sequences):
+            length = lengths[b]
+            s = 0
+            at = 0  # the current state's row
+            direct = not use
+            if use:
+                codes = code[b]
+                while s < length:
+                    nxt = trans[at + codes[s]]
+                    if nxt < 0:
+                        _step(w, source, count, activation, vals, states[at >> 2], tmp, x[b, s])
+                        found, slot = _find(states, table, stamp, t, tmp, mask)
+                        if found < 0:
+                            if n_states == cap:
+                                break
+                            found = n_states
+                            n_states += 1
+                            states[found, :] = tmp
+                            trans[4 * found : 4 * found + 3] = -1
+                            trans[4 * found + 3] = 0
+                            zknown[found] = False
+                            stamp[slot] = t
+                            table[slot] = found
+                        nxt = 4 * found
+                        trans[at + codes[s]] = nxt
+                        trans[at + 3] = _fixed(trans, at, alphabet)
+                    at = nxt
+                    s += 1
+                    if trans[at + 3]:
+                        s = length
+                if s < length:  # the table is full: step directly from here on
+                    use = False
+                    direct = True
+                    cur_vals[:] = tmp
+                    s += 1
+                else:
+                    cur_vals[:] = states[at >> 2]
+            else:
+                cur_vals[:] = 0.0
+            if direct:
+                while s < length:
+                    _step(w, source, count, activation, vals, cur_vals, tmp, x[b, s])
+                    cur_vals[:] = tmp
+                    s += 1
+            if extra:
+                _step(w, source, count, activation, vals, cur_vals, tmp, 0.0)
+                z = _readout(rw, read_source, tmp)
+            elif not direct:
+                if not zknown[at >> 2]:
+                    zval[at >> 2] = _readout(rw, read_source, cur_vals)
+                    zknown[at >> 2] = True
+                z = zval[at >> 2]
+            else:
+                z = _readout(rw, read_source, cur_vals)
+            verdict_b = _judge(z, target[b], verdict, tolerance, margin)
+            if verdict_b != 1:
+                status[t] = verdict_b
+                spent[t] = cum[b]
+                break
