@@ -2,9 +2,9 @@
 
 A :class:`Dataset` holds B sequences of +-1 bits, padded to the longest length,
 with per-sequence lengths and targets.  The reference protocol
-(``seed-protocol.md``) draws the training set first from the same generator that
+(README.md, "Problem") draws the training set first from the same generator that
 later draws the weights, so :func:`reference_training_set` takes that generator.
-The paper protocol (``paper-protocol.md``) does the same with
+The paper protocol (README.md references 2, 3) does the same with
 :func:`paper_set`, whose sequences have random lengths, 0/1 targets and
 optional input noise (:class:`PaperDataset`).
 """

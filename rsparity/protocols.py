@@ -1,10 +1,10 @@
 """Data protocols: how a search's training set and evaluation sets are drawn.
 
-``reference`` (``seed-protocol.md``): fixed-length +-1 sequences, target the
+``reference`` (README.md, "Problem"): fixed-length +-1 sequences, target the
 product of the bits; held-out sets from ``default_rng(seed + 10000)`` and
 ``default_rng(seed + 20000)``.
 
-``paper`` (``paper-protocol.md``, :func:`rsparity.data.paper_set`): sample_size
+``paper`` (README.md references 2, 3; :func:`rsparity.data.paper_set`): sample_size
 sequences of length n..n + n//5, half odd, optional input noise; weights
 follow from the same generator.  Held-out: a separate set of the same kind
 (sample_size sequences, ``default_rng(seed + 10000)``) and 100 sequences 10x

@@ -67,3 +67,11 @@ def test_citation_file_matches_the_package():
         "10.1162/neco.1997.9.8.1735",
         "10.1109/72.279181",
     }
+
+
+def test_the_code_names_public_sources_not_notes_beside_the_checkout():
+    shipped = [*REPO.glob("rsparity/**/*.py"), *REPO.glob("workflow/**/*"), *REPO.glob("config/*")]
+    for path in (p for p in shipped if p.is_file()):
+        text = path.read_text(errors="replace")
+        for private in ("shared/reference", "seed-protocol.md", "paper-protocol.md"):
+            assert private not in text, f"{path.relative_to(REPO)} names {private}"

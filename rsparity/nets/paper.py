@@ -1,6 +1,6 @@
 """The 1996 paper's architectures A1, A2 and A2 without self-connections.
 
-Hochreiter & Schmidhuber's random-guessing parity nets (``paper-protocol.md``):
+Hochreiter & Schmidhuber's random-guessing parity nets (README.md references 2, 3):
 logistic-sigmoid units, one input unit carrying -1/+1 (plus optional noise),
 every activation 0 at the start of a sequence, target 1 for an odd and 0 for
 an even number of 1 bits, a sequence correct iff ``|output - target| < 0.1``

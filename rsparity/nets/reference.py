@@ -1,6 +1,6 @@
 """The reference README's nets: ``full`` (H fully recurrent tanh units) and ``nodiag``.
 
-The reference protocol (``seed-protocol.md`` in the project's sources): one
+The reference protocol (README.md, "Problem"; the reference README [1]): one
 input carrying -1/+1, H tanh units, h_0 = 0, a tanh read-out whose sign must
 equal the product of the bits.
 """

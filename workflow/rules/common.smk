@@ -14,6 +14,7 @@ from rsparity.errors import InputError
 from rsparity.gradient.study import load_cells, load_vanishing, result_paths
 from rsparity.jobs import cost_job, search_job
 from rsparity.studies import result_path, spec_from_path_parts
+from rsparity.scheduling import patch_snakemake
 
 
 wildcard_constraints:
@@ -60,6 +61,14 @@ HEADLINE = {
     for step in ("search", "trace")
 }
 """The headline search's record and trace."""
+
+
+# Thousands of short jobs: one pending re-evaluation timer, not one per pass (rsparity.scheduling).
+if not patch_snakemake() and workflow.is_main_process:
+    print(
+        "rsparity: note: this Snakemake's scheduler is not patched (rsparity.scheduling)",
+        file=sys.stderr,
+    )
 
 
 RUN = {
