@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import data as protocol
-from . import fmt
+from . import fmt, kernel
 from .slices import centre_correct, read_slice, solver_area
 from .tables import PAPER_KEYS, paper_rows
 from .trace import best_so_far, read_trace, sampled
@@ -374,6 +374,9 @@ def cost_context(cost: Mapping[str, Any]) -> dict[str, Any]:
         "reran_gradient": grad.get("this_run", 0),
         "wall_min": run["wall_s"] / 60,
         "run_cpu_min": run["cpu_s"] / 60 if run.get("cpu_s") is not None else None,
+        "rest_cpu_min": (run["cpu_s"] - total["cpu_s"] + grad["cpu_s"]) / 60
+        if run.get("cpu_s") is not None
+        else None,
         "cores": run["cores"],
     }
 
@@ -387,6 +390,20 @@ def protocol_constants() -> dict[str, int]:
         "long_factor": protocol.LONG_FACTOR,
         "long_offset": protocol.LONG_SEED_OFFSET,
         "max_enumerate_n": protocol.MAX_ENUMERATE_N,
+    }
+
+
+KERNEL_EQUALITY_SEEDS = 1000
+"""The fewest seeds tests/test_kernel.py compares the compiled kernel and the numpy path on."""
+
+
+def kernel_constants() -> dict[str, Any]:
+    """The compiled kernel's settings the README quotes (rsparity.kernel)."""
+    return {
+        "margin": kernel.MARGIN,
+        "memo_states": kernel.MEMO_STATES,
+        "load_after_s": kernel.LOAD_AFTER_S,
+        "equality_seeds": KERNEL_EQUALITY_SEEDS,
     }
 
 
@@ -416,6 +433,7 @@ def readme_context(
         "headline": head,
         "trace": trace_context(read_trace(trace)),
         "protocol": protocol_constants(),
+        "kernel": kernel_constants(),
         "benchmark": bench,
         "cost": cost_context(json.loads(Path(cost).read_text())),
         "literature": literature,

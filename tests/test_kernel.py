@@ -22,6 +22,7 @@ from rsparity import engine, kernel
 from rsparity.data import VARIANTS
 from rsparity.nets import ARCHITECTURES
 from rsparity.record import DETERMINISTIC_KEYS, build_record
+from rsparity.report import KERNEL_EQUALITY_SEEDS
 from rsparity.spec import SearchSpec
 
 
@@ -117,8 +118,8 @@ def _settings():
 
 
 SETTINGS = _settings()
-SEEDS_EACH = -(-1000 // len(SETTINGS))
-"""At least 1,000 seeds in all, spread over every setting."""
+SEEDS_EACH = -(-KERNEL_EQUALITY_SEEDS // len(SETTINGS))
+"""At least KERNEL_EQUALITY_SEEDS seeds in all, spread over every setting."""
 
 
 def _deterministic(spec, outcome):
@@ -130,7 +131,7 @@ def _deterministic(spec, outcome):
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: "-".join(map(str, s.values())))
 def test_kernel_equals_numpy_path_on_many_seeds(setting, monkeypatch):
     """First solver, weights, sequence-steps and every accuracy of the record, seed by
-    seed, for SEEDS_EACH seeds of each setting (>= 1,000 seeds in all)."""
+    seed, for SEEDS_EACH seeds of each setting (>= KERNEL_EQUALITY_SEEDS in all)."""
     solved = 0
     for seed in range(SEEDS_EACH):
         spec = SearchSpec(**setting, seed=seed)
@@ -141,7 +142,7 @@ def test_kernel_equals_numpy_path_on_many_seeds(setting, monkeypatch):
 
 
 def test_the_settings_cover_every_net_variant_and_at_least_1000_seeds():
-    assert len(SETTINGS) * SEEDS_EACH >= 1000
+    assert len(SETTINGS) * SEEDS_EACH >= KERNEL_EQUALITY_SEEDS >= 1000
     assert {s["arch"] for s in SETTINGS} == set(ARCHITECTURES)
     assert {s.get("variant", "none") for s in SETTINGS} == set(VARIANTS)
 

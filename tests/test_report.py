@@ -177,6 +177,8 @@ def test_cost_context_keeps_searches_and_gradient_cells_apart():
     assert got["jobs"] == 10 and got["cpu_min"] == 2.0 and got["gradient_wall_min"] == 8.0
     assert got["run_cpu_min"] == 12.0 and got["wall_min"] == 5.0 and got["rebuild"]
     assert got["reran"] == 10 and got["reran_gradient"] == 2
+    # the run's CPU beyond the searches' own: 720 s - (600 - 480) s of searches = 10 min
+    assert got["rest_cpu_min"] == 10.0
 
 
 def variants_summary(cells):
