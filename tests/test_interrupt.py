@@ -11,6 +11,7 @@ message, until ``snakemake --unlock``; after Ctrl-C it starts at once.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -128,8 +129,9 @@ def start_and_wait_for_searches(work: Path, env: dict, extra=()) -> subprocess.P
 
 
 def check_nothing_partial(work: Path) -> list[Path]:
-    """Every file under results/ is a complete JSON file or one of atomic's temp files
-    (never read as a result); returns the temp files."""
+    """Every file under results/ is a complete record or table, or one of atomic's temp
+    files (never read as a result); returns the temp files.  Tables and figures appear when the
+    gradient branch, which the profile runs first, finished before the interruption."""
     temps = []
     for path in (work / "results").rglob("*"):
         if path.is_dir():
@@ -137,8 +139,19 @@ def check_nothing_partial(work: Path) -> list[Path]:
         if atomic.is_temporary(path.name):
             temps.append(path)
             continue
-        assert path.suffix == ".json", path
-        json.loads(path.read_text())  # raises on a partial file
+        assert path.suffix in (".json", ".csv", ".md", ".png"), path
+        if path.suffix == ".png":  # a whole PNG ends with its IEND chunk
+            data = path.read_bytes()
+            assert data.startswith(b"\x89PNG") and data[-12:-8] == b"\x00\x00\x00\x00", path
+            continue
+        text = path.read_text()
+        if path.suffix == ".json":
+            json.loads(text)  # raises on a partial file
+            continue
+        assert text.endswith("\n"), path
+        if path.suffix == ".csv":
+            rows = list(csv.reader(text.splitlines()))
+            assert len(rows) > 1 and {len(r) for r in rows} == {len(rows[0])}, path
     return temps
 
 
