@@ -150,7 +150,7 @@ def scan_block(
     ``fast``: use the compiled kernel where it applies (loading it if need be)."""
     params = stream.params(first, count)
     hits, spent = survivors(stream.arch, params, stream.data, chunk, fast)
-    if hits.size and fast and kernel.applies(stream.arch):
+    if hits.size and fast and kernel.applies(stream.arch, stream.data):
         hits = confirmed(stream.arch, params, stream.data, chunk, hits, spent)
     if not hits.size:
         return None, int(spent.sum())
@@ -212,7 +212,9 @@ def search(
     if workers == 1:
         for first, count in _blocks(spec.max_trials, block):
             # load the kernel only for a search that outlasts the loading (~0.6 s)
-            fast = kernel.loaded() or time.perf_counter() - start > kernel.LOAD_AFTER_S
+            fast = kernel.wins(stream.arch, stream.data) and (
+                kernel.loaded() or time.perf_counter() - start > kernel.LOAD_AFTER_S
+            )
             found, steps = scan_block(stream, first, count, chunk, fast)
             spent += steps
             done = first + count - 1
@@ -230,7 +232,7 @@ def search(
 
 def _parallel(stream, max_trials, block, chunk, workers, start, progress):
     """Scan blocks on ``workers`` processes, keeping ``2 * workers`` in flight, in order."""
-    kernel.applies(stream.arch)  # load it once, before the workers fork
+    kernel.applies(stream.arch, stream.data)  # load it once, before the workers fork
     ctx = get_context("fork")
     with ProcessPoolExecutor(workers, ctx, _worker_init, (stream,)) as pool:
         pending = []

@@ -26,6 +26,13 @@ from rsparity.report import KERNEL_EQUALITY_SEEDS
 from rsparity.spec import SearchSpec
 
 
+@pytest.fixture(autouse=True)
+def kernel_everywhere(monkeypatch):
+    """These tests run the kernel also where the engine would not (short reference
+    sequences, where the numpy path is faster), to test it there too."""
+    monkeypatch.setattr(kernel, "MIN_REFERENCE_STEPS", 0)
+
+
 @pytest.fixture
 def compiled(monkeypatch):
     """Searches use the kernel from their first block (not only after LOAD_AFTER_S)."""
@@ -193,6 +200,25 @@ def test_a_false_solver_of_the_kernel_is_not_reported(monkeypatch):
     assert found == want.trials
 
 
+def test_the_kernel_takes_only_what_it_is_faster_at(monkeypatch):
+    """The reference nets on short sequences stay on the numpy path (measured faster),
+    without loading numba; long ones and the paper nets take the kernel."""
+    monkeypatch.undo()
+    short = engine.open_stream(SearchSpec(n=50, sample_size=64, seed=0))
+    long = engine.open_stream(SearchSpec(n=kernel.MIN_REFERENCE_STEPS, sample_size=8, seed=0))
+    paper = engine.open_stream(SearchSpec(arch="A1", hidden=1, n=5, sample_size=4, seed=0))
+    assert (
+        not kernel.wins(short.arch, short.data)
+        and kernel.scan(short.arch, short.params(1, 4), short.data) is None
+    )
+    assert kernel.wins(long.arch, long.data) and kernel.wins(paper.arch, paper.data)
+    assert kernel.scan(paper.arch, paper.params(1, 4), paper.data) is not None
+    monkeypatch.setattr(kernel, "_COMPILED", None)
+    monkeypatch.setattr(kernel, "LOAD_AFTER_S", 0.0)
+    engine.search(SearchSpec(n=50, sample_size=64, seed=0, max_trials=3000))
+    assert not kernel.loaded()
+
+
 def test_a_short_search_does_not_load_the_kernel(monkeypatch):
     """Loading costs ~0.6 s: a search shorter than LOAD_AFTER_S stays on numpy."""
     calls = []
@@ -219,7 +245,7 @@ def _python(code, **env):
 SEARCH = """
     import json, sys
     from rsparity import engine, kernel
-    kernel.LOAD_AFTER_S = 0.0
+    kernel.LOAD_AFTER_S, kernel.MIN_REFERENCE_STEPS = 0.0, 0
     out = engine.search(engine.SearchSpec(n=50, sample_size=2048, seed=2))
     print(json.dumps([out.trials, sys.modules.get("numba") is not None, kernel.loaded()]))
 """
@@ -242,7 +268,8 @@ def test_a_fresh_process_loads_the_compiled_kernel_without_compiling():
     code = """
         import json
         from rsparity import engine, kernel
-        stream = engine.open_stream(engine.SearchSpec(n=6, sample_size=4, seed=0))
+        spec = engine.SearchSpec(arch="A1", hidden=1, n=5, sample_size=4, seed=0)
+        stream = engine.open_stream(spec)
         kernel.scan(stream.arch, stream.params(1, 2), stream.data)
         stats = kernel.compiled().stats
         print(json.dumps([sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]))
