@@ -403,6 +403,7 @@ def kernel_constants() -> dict[str, Any]:
         "margin": kernel.MARGIN,
         "memo_states": kernel.MEMO_STATES,
         "load_after_s": kernel.LOAD_AFTER_S,
+        "min_reference_steps": kernel.MIN_REFERENCE_STEPS,
         "equality_seeds": KERNEL_EQUALITY_SEEDS,
     }
 
