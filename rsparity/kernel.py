@@ -4,7 +4,8 @@ The numpy time loop (:meth:`~rsparity.nets.base.Architecture.loop_correct`)
 runs many trials on a chunk of sequences at once and pays a numpy call per
 unit and step.  Here one compiled loop takes a trial at a time, its sequences
 in training order, and stops at the first one it gets wrong - the protocol's
-order, so its sequence-steps are exactly those of :func:`rsparity.engine.survivors`.
+order, so its sequence-steps are exactly those of
+:func:`rsparity.engine.numpy_survivors`.
 Two exact shortcuts make it cheap:
 
 * **memoised transitions.** On inputs of exactly -1, +1 or 0 the next state is
@@ -28,8 +29,10 @@ is accepted (:func:`rsparity.engine.scan_block`).  A net is compiled by
 *lowering* it to a term table (:data:`LOWERINGS`): per unit, which values it
 sums in which order; adding a net means adding its lowering.
 
-numba is imported on the first search, never by ``import rsparity``; without
-it (or with ``RSPARITY_KERNEL=numpy``) the engine uses the numpy path.  The
+The engine runs it only where it is faster (:func:`wins`), and imports numba
+only in a search that has run ``LOAD_AFTER_S`` on the numpy path (or where it
+is loaded already), never on ``import rsparity``; without numba (or with
+``RSPARITY_KERNEL=numpy``) the engine uses the numpy path.  The
 compiled code is cached next to this file (numba's ``cache=True``), so a
 fresh process loads it instead of compiling, and it releases the GIL, so
 searches running as threads of one process use every core.
