@@ -9,6 +9,7 @@ test does not touch the repository.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -18,7 +19,7 @@ import yaml
 from readonly import read_only
 from workflow_helpers import REPO, TEST_CONFIG, pending, setup_workdir, snakemake
 
-from rsparity.gradient.study import load_cells
+from rsparity.gradient.study import load_cells, result_paths
 from rsparity.gradient.tables import CELL_COLUMNS
 from rsparity.studies import load_studies, result_path
 
@@ -260,6 +261,47 @@ def test_new_module_imported_by_nothing_reruns_nothing(tiny_run):
         assert pending(work, env) == {}
     finally:
         new.unlink()
+
+
+def test_a_target_runs_only_what_it_needs(tmp_path):
+    """A run of one file plans that file's jobs: no profile setting adds targets (the
+    default profile's former ``prioritize: [gradient_tables]`` built every gradient cell
+    for any target; on SLURM, a one-search test then ran the whole branch)."""
+    work, env = setup_workdir(tmp_path)
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    study = load_studies(config)["nodiag"]
+    assert pending(work, env, result_path(study.specs[0])) == {"search": 1}
+    n = len({result_path(spec) for spec in study.specs})
+    assert pending(work, env, "results/tables/nodiag_summary.csv") == {
+        "search": n,
+        "study_tables": 1,
+    }
+
+
+def dry_run_priorities(work: Path, env: dict) -> dict[str, int]:
+    """Each planned job's output (its first) and priority, from a dry run's job list."""
+    out = snakemake(work, env, "-n")
+    assert out.returncode == 0, out.stderr
+    jobs = {}
+    for block in (out.stdout + out.stderr).split("\nrule ")[1:]:
+        output = re.search(r"^\s+output: (\S+?),?$", block, re.M)
+        priority = re.search(r"^\s+priority: (\d+)$", block, re.M)
+        if output:
+            jobs[output[1]] = int(priority[1]) if priority else 0
+    return jobs
+
+
+def test_gradient_cells_and_their_searches_start_first(tmp_path):
+    """The gradient cells (the longest jobs), the norm profile and exactly the searches
+    the cells read have a higher priority than every other job."""
+    work, env = setup_workdir(tmp_path)
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    cells = load_cells(config, load_studies(config))
+    first = {cell.path for cell in cells} | {"results/gradient/vanishing.json"}
+    first |= {path for cell in cells for path in result_paths(cell)}
+    jobs = dry_run_priorities(work, env)
+    assert first <= set(jobs) and len(jobs) > len(first)
+    assert {path for path, priority in jobs.items() if priority > 0} == first
 
 
 def bad(change):

@@ -65,9 +65,9 @@ def snakemake(
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work, timeout=timeout)
 
 
-def pending(work: Path, env: dict) -> dict[str, int]:
-    """Jobs a dry run would run, per rule ({} when there is nothing to do)."""
-    out = snakemake(work, env, "-n")
+def pending(work: Path, env: dict, *targets: str) -> dict[str, int]:
+    """Jobs a dry run (of ``targets``, default all) would run, per rule ({} when none)."""
+    out = snakemake(work, env, "-n", *targets)
     assert out.returncode == 0, out.stderr + out.stdout
     text = out.stdout + out.stderr
     if "Nothing to be done" in text:

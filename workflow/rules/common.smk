@@ -55,6 +55,12 @@ except InputError as err:
 CELLS = {cell.path: cell for cell in load_cells(config, STUDIES)}
 """The gradient study's cells by record path (rsparity.gradient.study)."""
 VANISHING = load_vanishing(config)
+FIRST = 10
+"""Rule priority of the gradient cells (minutes each) and the searches whose budgets they
+take: they start first, the other searches fill the cores around them, and the run ends
+with the cells, not after them.  A rule priority, not the profile's ``prioritize:``, which
+Snakemake also makes a target (every run, even of one file, would build the cells)."""
+CELL_SEARCHES = {path for cell in CELLS.values() for path in result_paths(cell)}
 STUDY_RESULTS = {name: [result_path(spec) for spec in s.specs] for name, s in STUDIES.items()}
 HEADLINE = {
     step: STUDY_RESULTS["headline"][0].replace("results/search", f"results/{step}", 1)
@@ -109,6 +115,12 @@ def report_caption(name):
     if name in GENERATED:
         return f"../../results/report/{name}.rst"
     return f"../report/{name}.rst"
+
+
+def search_priority(wildcards):
+    """FIRST for a search a gradient cell reads, else 0."""
+    path = f"results/search/{wildcards.arch}/{wildcards.setting}/seed{wildcards.seed}.json"
+    return FIRST if path in CELL_SEARCHES else 0
 
 
 def search_spec(wildcards):

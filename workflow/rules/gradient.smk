@@ -27,6 +27,7 @@ rule gradient_cell:
         "logs/gradient/{net}/{setting}/restarts={restarts}.log",
     conda:
         "../../environment.yml"
+    priority: FIRST
     params:
         spec=lambda wildcards: gradient_cell(wildcards).spec.as_params(),
         factor=lambda wildcards: gradient_cell(wildcards).budget_factor,
@@ -44,6 +45,7 @@ rule gradient_profile:
         "logs/gradient/vanishing.log",
     conda:
         "../../environment.yml"
+    priority: FIRST
     params:
         settings=VANISHING,
         code=package_code("rsparity.gradient.profile"),

@@ -10,6 +10,7 @@ rule search:
         "logs/search/{arch}/{setting}/seed{seed}.log",
     conda:
         "../../environment.yml"
+    priority: search_priority
     params:
         spec=search_spec,
         code=package_code("rsparity.jobs"),
