@@ -85,13 +85,14 @@ def open_stream(spec: SearchSpec) -> Stream:
 
 def survivors(
     arch: Architecture, params: Params, data: Dataset, chunk: int, fast: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """:func:`numpy_survivors`, by the compiled kernel where it applies (and ``fast``):
     the trials it finds wrong are final, those too close to call go to the numpy path,
-    and those it finds right are candidates (:func:`scan_block` confirms each)."""
+    and those it finds right are candidates (:func:`scan_block` confirms each).  The
+    third value says whether the kernel ran (whether the survivors are candidates)."""
     fast = kernel.scan(arch, params, data) if fast else None
     if fast is None:
-        return numpy_survivors(arch, params, data, chunk)
+        return (*numpy_survivors(arch, params, data, chunk), False)
     status, spent = fast
     unsure = np.flatnonzero(status == kernel.UNSURE)
     if unsure.size:
@@ -99,7 +100,7 @@ def survivors(
         status[unsure] = kernel.FAIL
         status[unsure[right]] = kernel.PASS
         spent[unsure] = steps
-    return np.flatnonzero(status == kernel.PASS), spent
+    return np.flatnonzero(status == kernel.PASS), spent, True
 
 
 def confirmed(
@@ -149,8 +150,8 @@ def scan_block(
     the sequence-steps of the block's trials up to that solver (all of them if none).
     ``fast``: use the compiled kernel where it applies (loading it if need be)."""
     params = stream.params(first, count)
-    hits, spent = survivors(stream.arch, params, stream.data, chunk, fast)
-    if hits.size and fast and kernel.applies(stream.arch, stream.data):
+    hits, spent, candidates = survivors(stream.arch, params, stream.data, chunk, fast)
+    if hits.size and candidates:
         hits = confirmed(stream.arch, params, stream.data, chunk, hits, spent)
     if not hits.size:
         return None, int(spent.sum())

@@ -205,12 +205,14 @@ _CODES: dict[int, tuple[Dataset, tuple]] = {}
 """:func:`_codes` of the last few data sets (a search scans one set block after block)."""
 
 
-def _codes(data: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """:func:`_input_codes`, computed once per data set."""
+def _codes(data: Dataset) -> tuple:
+    """:func:`_input_codes` and the kernel's copies of the lengths (int64), targets
+    (float64) and cumulative lengths, computed once per data set."""
     hit = _CODES.get(id(data))
     if hit is not None and hit[0] is data:
         return hit[1]
-    codes = _input_codes(data)
+    lengths = data.lengths.astype(np.int64)
+    codes = (*_input_codes(data), lengths, data.target.astype(np.float64), np.cumsum(lengths))
     if len(_CODES) >= 8:
         _CODES.clear()
     _CODES[id(data)] = (data, codes)
@@ -297,15 +299,14 @@ def scan(arch: Architecture, params: Params, data: Dataset) -> tuple[np.ndarray,
     arch._check(data)
     params = arch.effective(params, data)
     program = LOWERINGS[arch.name](arch, params, data)
-    x, code, alphabet, memo = _codes(data)
+    x, code, alphabet, memo, lengths, target, ends = _codes(data)
     trials = n_trials(params)
     status = np.empty(trials, dtype=np.int64)
     spent = np.empty(trials, dtype=np.int64)
     kernel(
         program.flat(params), program.index, program.scale, program.source, program.count,
         program.activation, program.read_index, program.read_scale, program.read_source,
-        program.verdict, program.tolerance, MARGIN, program.extra, x, code,
-        data.lengths.astype(np.int64), data.target.astype(np.float64),
-        np.cumsum(data.lengths, dtype=np.int64), alphabet, memo, MEMO_STATES, status, spent,
+        program.verdict, program.tolerance, MARGIN, program.extra, x, code, lengths, target,
+        ends, alphabet, memo, MEMO_STATES, status, spent,
     )  # fmt: skip
     return status, spent
