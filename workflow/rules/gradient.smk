@@ -25,9 +25,9 @@ rule gradient_cell:
         "results/gradient/{net}/{setting}/restarts={restarts}.json",
     log:
         "logs/gradient/{net}/{setting}/restarts={restarts}.log",
+    priority: FIRST
     conda:
         "../../environment.yml"
-    priority: FIRST
     params:
         spec=lambda wildcards: gradient_cell(wildcards).spec.as_params(),
         factor=lambda wildcards: gradient_cell(wildcards).budget_factor,
@@ -43,9 +43,9 @@ rule gradient_profile:
         "results/gradient/vanishing.json",
     log:
         "logs/gradient/vanishing.log",
+    priority: FIRST
     conda:
         "../../environment.yml"
-    priority: FIRST
     params:
         settings=VANISHING,
         code=package_code("rsparity.gradient.profile"),

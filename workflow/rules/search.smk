@@ -8,9 +8,9 @@ rule search:
         "results/search/{arch}/{setting}/seed{seed}.json",
     log:
         "logs/search/{arch}/{setting}/seed{seed}.log",
+    priority: search_priority
     conda:
         "../../environment.yml"
-    priority: search_priority
     params:
         spec=search_spec,
         code=package_code("rsparity.jobs"),
