@@ -131,7 +131,7 @@ def start_and_wait_for_searches(work: Path, env: dict, extra=()) -> subprocess.P
 def check_nothing_partial(work: Path) -> list[Path]:
     """Every file under results/ is a complete record or table, or one of atomic's temp
     files (never read as a result); returns the temp files.  Tables and figures appear when the
-    gradient branch, which the profile runs first, finished before the interruption."""
+    gradient branch, whose rule priority runs it first, finished before the interruption."""
     temps = []
     for path in (work / "results").rglob("*"):
         if path.is_dir():
