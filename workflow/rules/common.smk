@@ -118,8 +118,9 @@ def report_caption(name):
 
 
 def search_priority(wildcards):
-    """FIRST for a search a gradient cell reads, else 0."""
-    path = f"results/search/{wildcards.arch}/{wildcards.setting}/seed{wildcards.seed}.json"
+    """FIRST for a search a gradient cell reads, else 0 (the job's record path from the
+    rule's own output pattern)."""
+    path = rules.search.output[0].format(**wildcards)
     return FIRST if path in CELL_SEARCHES else 0
 
 
