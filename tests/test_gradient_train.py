@@ -15,7 +15,7 @@ import pytest
 from rsparity.data import all_sequences
 from rsparity.engine import accuracy
 from rsparity.errors import InputError
-from rsparity.gradient import nets
+from rsparity.gradient import nets, train
 from rsparity.gradient.data import fixed_set, variable_set
 from rsparity.gradient.spec import GradientSpec
 from rsparity.gradient.summary import cell_row, clopper_pearson
@@ -160,6 +160,37 @@ def test_same_spec_same_record_and_restarts_independent_of_batching(spec):
     alone = train_cell(spec, budget, seeds=[2])
     assert alone["restarts"] == [record["restarts"][2]]
     assert len({r["final_loss"] for r in record["restarts"]}) == 4  # restarts do differ
+
+
+def test_the_success_check_reads_past_its_head():
+    """``_all_correct`` scores CHECK_HEAD sequences first: a wrong one anywhere decides."""
+    spec = GradientSpec(net="full", hidden=2, n=8, sample_size=256)
+    a = fixed_set(spec, 0)
+    x, lengths, target = (np.asarray(v) for v in (a.x.T, a.lengths, a.target))
+    p = nets.init("full", 2, "search", 1)
+    ok = np.asarray(nets.correct("full", p, x, lengths, target))
+    right, wrong = np.flatnonzero(ok), np.flatnonzero(~ok)
+    head = train.CHECK_HEAD
+    assert right.size > head + 1 and wrong.size > 0
+    for order, want in (
+        (right, True),
+        (np.r_[right[: head + 1], wrong[:1], right[head + 1 :]], False),
+        (np.r_[wrong[:1], right], False),
+        (right[:head], True),
+    ):
+        got = train._all_correct("full", p, x[order], lengths[order], target[order])
+        assert bool(got) is want
+
+
+def test_the_record_does_not_depend_on_the_chunk_length(monkeypatch):
+    """Epochs past a restart's end are skipped, also in a chunk longer than its budget."""
+    spec = REPRO[0].values[0]
+    records = []
+    for chunk in (1, 64):
+        monkeypatch.setattr(train, "_chunk_length", lambda *a, c=chunk: c)
+        records.append(train_cell(spec, 20_000))
+    assert records[0] == records[1]
+    assert {r["epochs_budget"] for r in records[0]["restarts"]} < set(range(2, 64))
 
 
 def test_threads_give_the_same_records():

@@ -13,12 +13,13 @@ Each restart has its own training set (its seed's), initial weights
 (:func:`.nets.init`), mini-batch shuffles (``SHUFFLE``) and epoch budget; a
 restart that has solved, or used its budget, is frozen (its weights and
 optimiser state no longer change), so its result does not depend on which
-restarts share the call or on the chunk length.  After every epoch the current
-weights are judged on the fixed (search's) training set; in the full-batch
-fixed regime that check is the forward pass of the next gradient step,
-otherwise a separate forward pass (neither is counted in the cost, see
-:mod:`.data`).  No module state besides JAX's jit caches: safe to call from
-several threads.
+restarts share the call or on the chunk length; its further epochs are skipped
+(``lax.cond``), so a chunk running past the budget costs nothing.  After every
+epoch the current weights are judged on the fixed (search's) training set; in
+the full-batch fixed regime that check is the forward pass of the next gradient
+step, otherwise a separate forward pass, first over ``CHECK_HEAD`` sequences
+(neither is counted in the cost, see :mod:`.data`).  No module state besides
+JAX's jit caches: safe to call from several threads.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from .spec import GradientSpec
 CHUNK_SEQUENCE_STEPS = 2e8
 """Epochs per compiled chunk: about this many sequence-steps over all restarts (a power of 2)."""
 MAX_CHUNK = 256
+CHECK_HEAD = 32
+"""The epoch's success check scores this many sequences of the fixed set first and the
+rest only if all of them are right (an untrained net fails within the first few)."""
 SHUFFLE = "jax.random.permutation(jax.random.fold_in(jax.random.key(seed), epoch), B)"
 """The mini-batch order of restart ``seed`` in epoch ``epoch`` (0-based)."""
 
@@ -56,6 +60,18 @@ def _loss_ok(net: str, p: dict, x, lengths, target, weight=None):
     per = nets.losses(net, out, target)
     value = jnp.mean(per) if weight is None else jnp.sum(per * weight) / jnp.sum(weight)
     return value, nets.verdicts(net, out, target)
+
+
+def _all_correct(net: str, params: dict, x, lengths, target) -> jax.Array:
+    """Whether the net gets every sequence right: the first ``CHECK_HEAD``, then (only if
+    those are) the rest.  Each sequence's verdict is computed on its own row, so this is
+    exactly ``all(correct(...))``, at the cost of ``CHECK_HEAD`` sequences in most epochs."""
+    head = min(CHECK_HEAD, x.shape[0])
+    first = jnp.all(nets.correct(net, params, x[:head], lengths[:head], target[:head]))
+    if head == x.shape[0]:
+        return first
+    rest = (x[head:], lengths[head:], target[head:])
+    return jax.lax.cond(first, lambda: jnp.all(nets.correct(net, params, *rest)), lambda: first)
 
 
 def _restart_chunk(carry, train, check, seed, budget, lr, *, net, method, batch, chunk, shared):
@@ -80,13 +96,13 @@ def _restart_chunk(carry, train, check, seed, budget, lr, *, net, method, batch,
 
         return jax.lax.scan(one, (params, opt), (idx, w))[0]
 
-    def epoch(c, _):
+    def epoch(c):
         params, opt, solved, solved_at, done, finished = c
         if shared:
             (_, ok), g = grad(params, x, lengths, target)
+            ok = jnp.all(ok)
         else:
-            ok = nets.correct(net, params, *check)
-        ok = jnp.all(ok)
+            ok = _all_correct(net, params, *check)
         solved_at = jnp.where(~solved & ok, done, solved_at)
         solved = solved | ok
         finished = finished | (~solved & (done >= budget))
@@ -99,9 +115,13 @@ def _restart_chunk(carry, train, check, seed, budget, lr, *, net, method, batch,
         else:
             new = minibatches(params, opt, done)
         params, opt = _where(active, new, (params, opt))
-        return (params, opt, solved, solved_at, done + active, finished), None
+        return params, opt, solved, solved_at, done + active, finished
 
-    return jax.lax.scan(epoch, carry, None, length=chunk)[0]
+    def live_epoch(c, _):
+        # a restart that has solved or used its budget would only recompute what it has
+        return jax.lax.cond(c[2] | c[5], lambda c: c, epoch, c), None
+
+    return jax.lax.scan(live_epoch, carry, None, length=chunk)[0]
 
 
 @partial(jax.jit, static_argnames=("net", "method", "batch", "chunk", "shared"))
