@@ -4,6 +4,7 @@ and the summary's Clopper-Pearson intervals and learning-rate choice."""
 
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -365,3 +366,36 @@ def test_cli_bad_values_one_line_exit_2(args, word, capsys):
     assert cli.main(["gradient", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("rsparity: ") and word in err
+
+
+CACHED_CELL = """
+import json
+from rsparity.gradient.spec import GradientSpec
+from rsparity.gradient.train import train_restarts
+record, _ = train_restarts(GradientSpec(net="full", hidden=2, n=4, restarts=2), 200_000)
+record.pop("timing", None)
+print(json.dumps(record, sort_keys=True))
+"""
+
+
+def test_a_cell_from_the_persistent_compilation_cache_gives_the_same_record(tmp_path):
+    """The workflow turns on JAX's compilation cache (workflow/rules/common.smk): a cell
+    whose steps load from disk must train exactly as one that compiled them."""
+    cache = tmp_path / "jax-cache"
+    env = {
+        **os.environ,
+        "JAX_COMPILATION_CACHE_DIR": str(cache),
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+    }
+
+    def run() -> str:
+        cmd = [sys.executable, "-c", CACHED_CELL]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+
+    cold = run()
+    entries = sorted(p.name for p in cache.iterdir())
+    assert entries, "the cold run wrote nothing to the cache"
+    warm = run()
+    # the same keys (a key that changed between processes would never be hit), same record
+    assert sorted(p.name for p in cache.iterdir()) == entries
+    assert warm == cold and json.loads(cold)["restarts"]

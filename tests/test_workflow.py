@@ -52,6 +52,12 @@ def test_outputs_and_readme(tiny_run):
     assert 'pip install -e ".[test]" && python -m pytest' in readme
 
 
+def test_gradient_cells_fill_the_compilation_cache(tiny_run):
+    """workflow/rules/common.smk points JAX's persistent compilation cache into .snakemake."""
+    work, _ = tiny_run
+    assert any((work / ".snakemake" / "jax-cache").iterdir())
+
+
 def test_run_cost_sums_every_search_once_per_study(tiny_run):
     work, _ = tiny_run
     config = yaml.safe_load(TEST_CONFIG.read_text())

@@ -1,6 +1,7 @@
 # Config validation, the expansion of studies into search jobs, and code digests.
 # Runs at parse time: a bad config stops the workflow before any job.
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,14 @@ if not patch_snakemake() and workflow.is_main_process:
         "rsparity: note: this Snakemake's scheduler is not patched (rsparity.scheduling)",
         file=sys.stderr,
     )
+
+
+# JAX's persistent compilation cache for the gradient cells: a cell run again (its record
+# deleted, --forcerun, a rebuild after `rm -r results`) loads its compiled steps instead of
+# compiling them (1-2 s a cell; records bit-identical, tests/test_gradient_train.py).
+# Nothing at parse time or in a search imports JAX, so this reaches every cell.
+os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(Path(".snakemake/jax-cache").resolve()))
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
 
 
 RUN = {
