@@ -7,6 +7,7 @@ tanh), so it can change no non-zero value and no verdict.
 """
 
 import math
+import types
 
 import numpy as np
 from numba import njit
@@ -17,10 +18,31 @@ numpy's and the C library's agree): most units of large random weights are here.
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _step(w, source, count, activation, vals, old, new, xv):
-    """``new`` = the state after input ``xv`` from ``old``.  ``vals`` is scratch laid
-    out as the term sources: [1.0, x, old units, this step's units], so a term is one
-    indexed load, without branching on its source."""
+def _unit(a, activation):
+    """A unit's value from its pre-activation: tanh, or 1 + tanh (``kernel.LOGISTIC2``)."""
+    if a > SATURATED:
+        t = 1.0
+    elif a < -SATURATED:
+        t = -1.0
+    else:
+        t = math.tanh(a)
+    if activation != 0:
+        t = t + 1.0
+    return t
+
+
+# The steps.  ``_terms`` runs any lowering's term table; the families' steps are the
+# same folds for their lowerings (``kernel._reference``, ``_a1``, ``_a2``) with the
+# sources written out instead of looked up (benchmarks/kernel_steps.py: 1.05-1.1x for
+# the reference nets and A1, 1.3-1.4x for A2, 1.6x for A1 on noisy inputs; tested
+# equal to ``_terms``, tests/test_kernel.py).  One signature, so that each compiled scan
+# (:data:`SCANS`) calls its own.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _terms(layered, w, source, count, activation, vals, old, new, xv):
+    """``vals`` is scratch laid out as the term sources: [1.0, x, old units, this step's
+    units], so a term is one indexed load, without branching on its source."""
     units = old.size
     vals[1] = xv
     for u in range(units):
@@ -29,15 +51,69 @@ def _step(w, source, count, activation, vals, old, new, xv):
         a = vals[source[i, 0]] * w[i, 0]
         for k in range(1, count[i]):
             a = a + vals[source[i, k]] * w[i, k]
-        if a > SATURATED:
-            t = 1.0
-        elif a < -SATURATED:
-            t = -1.0
-        else:
-            t = math.tanh(a)
-        t = t if activation[i] == 0 else t + 1.0
+        t = _unit(a, activation[i])
         vals[2 + units + i] = t
         new[i] = t
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _reference(layered, w, source, count, activation, vals, old, new, xv):
+    """Unit i: previous units 0..H-1, input, bias; tanh."""
+    units = new.size
+    for i in range(units):
+        a = old[0] * w[i, 0]
+        for j in range(1, units):
+            a = a + old[j] * w[i, j]
+        a = a + xv * w[i, units]
+        a = a + w[i, units + 1]
+        new[i] = _unit(a, 0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _a1(layered, w, source, count, activation, vals, old, new, xv):
+    """Unit i: input, bias, units 0..U-1 (the output unit, the last, sees this step's
+    hidden units when ``layered``); 1 + tanh."""
+    units = new.size
+    for i in range(units):
+        a = xv * w[i, 0]
+        a = a + w[i, 1]
+        for j in range(units):
+            if layered and i == units - 1 and j < units - 1:
+                a = a + new[j] * w[i, 2 + j]
+            else:
+                a = a + old[j] * w[i, 2 + j]
+        new[i] = _unit(a, 1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _a2(layered, w, source, count, activation, vals, old, new, xv):
+    """Hidden unit i: input, bias, its own previous value (A2; A2noself has 3 terms),
+    the output's previous value; the output unit (the last): input, bias, hidden units
+    0..H-1 (this step's when ``layered``); 1 + tanh."""
+    hidden = new.size - 1
+    out = old[hidden]
+    loops = count[0] == 4
+    for i in range(hidden):
+        a = xv * w[i, 0]
+        a = a + w[i, 1]
+        if loops:
+            a = a + old[i] * w[i, 2]
+        a = a + out * w[i, count[i] - 1]
+        new[i] = _unit(a, 1)
+    a = xv * w[hidden, 0]
+    a = a + w[hidden, 1]
+    for j in range(hidden):
+        if layered:
+            a = a + new[j] * w[hidden, 2 + j]
+        else:
+            a = a + old[j] * w[hidden, 2 + j]
+    new[hidden] = _unit(a, 1)
+
+
+STEPS = (_terms, _reference, _a1, _a2)
+"""Per ``kernel.*_STEP``: the step :func:`_compile` binds into the scan."""
+_advance = _terms
+"""The step :func:`_scan` calls: rebound per compiled copy (:func:`_compile`)."""
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -99,11 +175,10 @@ def _fixed(trans, at, alphabet):
     return 1
 
 
-@njit(cache=True, nogil=True)
-def scan_trials(
-    flat, index, scale, source, count, activation, read_index, read_scale, read_source,
-    verdict, tolerance, margin, extra, x, code, lengths, target, cum, alphabet, memo, cap,
-    status, spent,
+def _scan(
+    flat, index, scale, source, count, activation, layered, read_index, read_scale,
+    read_source, verdict, tolerance, margin, extra, x, code, lengths, target, cum, alphabet,
+    memo, cap, status, spent,
 ):  # fmt: skip
     """Fill ``status`` / ``spent`` per trial (see :func:`rsparity.kernel.scan`).
 
@@ -155,7 +230,8 @@ def scan_trials(
                 while s < length:
                     nxt = trans[at + codes[s]]
                     if nxt < 0:
-                        _step(w, source, count, activation, vals, states[at >> 2], tmp, x[b, s])
+                        old = states[at >> 2]
+                        _advance(layered, w, source, count, activation, vals, old, tmp, x[b, s])
                         found, slot = _find(states, table, stamp, t, tmp, mask)
                         if found < 0:
                             if n_states == cap:
@@ -186,11 +262,11 @@ def scan_trials(
                 cur_vals[:] = 0.0
             if direct:
                 while s < length:
-                    _step(w, source, count, activation, vals, cur_vals, tmp, x[b, s])
+                    _advance(layered, w, source, count, activation, vals, cur_vals, tmp, x[b, s])
                     cur_vals[:] = tmp
                     s += 1
             if extra:
-                _step(w, source, count, activation, vals, cur_vals, tmp, 0.0)
+                _advance(layered, w, source, count, activation, vals, cur_vals, tmp, 0.0)
                 z = _readout(rw, read_source, tmp)
             elif not direct:
                 if not zknown[at >> 2]:
@@ -204,3 +280,18 @@ def scan_trials(
                 status[t] = verdict_b
                 spent[t] = cum[b]
                 break
+
+
+def _compile(step: int):
+    """:func:`_scan` with ``_advance`` bound to ``STEPS[step]`` (inlined, so the scan's loop
+    has no branch on the net), compiled under its own name so that numba caches each."""
+    name = f"scan_{STEPS[step].__name__.lstrip('_')}"
+    scope = dict(globals(), _advance=STEPS[step])
+    fn = types.FunctionType(_scan.__code__, scope, name)
+    fn.__qualname__, fn.__doc__ = name, _scan.__doc__
+    return njit(cache=True, nogil=True)(fn)
+
+
+SCANS = tuple(_compile(step) for step in range(len(STEPS)))
+"""Per ``kernel.*_STEP``: the scan with that step (compiled, or loaded from the cache,
+on first call)."""

@@ -27,7 +27,10 @@ boundary is returned as *unsure* and the engine decides that trial on the
 numpy path, and every solver the kernel reports is re-checked there before it
 is accepted (:func:`rsparity.engine.scan_block`).  A net is compiled by
 *lowering* it to a term table (:data:`LOWERINGS`): per unit, which values it
-sums in which order; adding a net means adding its lowering.
+sums in which order; adding a net means adding its lowering.  The kernel steps any
+term table (``TERMS``); the three families have a step of their own with the same
+fold written out (``*_STEP``; benchmarks/kernel_steps.py), tested equal to the term
+table's.
 
 The engine runs it only where it is faster (:func:`wins`), and imports numba
 only in a search that has run ``LOAD_AFTER_S`` on the numpy path (or where it
@@ -62,6 +65,9 @@ TANH, LOGISTIC2 = 0, 1
 """Unit activations: ``tanh(a)``; ``1 + tanh(a)``, the paper nets' doubled logistic of 2a."""
 SIGN, TOLERANCE_TEST = 0, 1
 """Verdicts: ``sign(z) == target``; ``|0.5 z - target| < tol``."""
+TERMS, REFERENCE_STEP, A1_STEP, A2_STEP = range(4)
+"""How the kernel steps a program: by its term table (any net), or by a family's step
+with the same fold written out (faster; tested equal to the term table's)."""
 
 
 Term = tuple[int, str, int, float]
@@ -96,6 +102,10 @@ class Program:
     tolerance: float = 0.0
     extra: bool = False
     """One more step with input 0.0 after each sequence's last input."""
+    step: int = TERMS
+    """The family's step for this term table (``*_STEP``), or ``TERMS``."""
+    layered: bool = False
+    """The paper nets' layered order (for their families' steps)."""
 
     def flat(self, params: Params) -> np.ndarray:
         """(T, D + 1): the trials' weight arrays side by side, then a column of ones."""
@@ -143,10 +153,10 @@ def _reference(arch: Architecture, params: Params, data: Dataset) -> Program:
         for i in range(h)
     ]
     read = [(2 + j, "W_hy", j, 1.0) for j in range(h)] + [(BIAS, "b_y", 0, 1.0)]
-    return _program(params, units, TANH, read, verdict=SIGN)
+    return _program(params, units, TANH, read, verdict=SIGN, step=REFERENCE_STEP)
 
 
-def _paper(arch: Architecture, params: Params, data: Dataset, units: list) -> Program:
+def _paper(arch: Architecture, params: Params, data: Dataset, units: list, step: int) -> Program:
     """The paper nets' read-out (the output unit, the last) and criterion."""
     from .nets.paper import THRESHOLD_TOLERANCE, TOLERANCE
 
@@ -154,7 +164,7 @@ def _paper(arch: Architecture, params: Params, data: Dataset, units: list) -> Pr
     read = [(1 + len(units), "", 0, 1.0)]
     return _program(
         params, units, LOGISTIC2, read, verdict=TOLERANCE_TEST, tolerance=tolerance,
-        extra=data.readout == "extra",
+        extra=data.readout == "extra", step=step, layered=data.order == "layered",
     )  # fmt: skip
 
 
@@ -170,7 +180,7 @@ def _a1(arch: Architecture, params: Params, data: Dataset) -> Program:
             (2 + j + (u if new and j < u - 1 else 0), "W_rec", j * u + i, 0.25) for j in range(u)
         ]
         units.append([(INPUT, "W_in", i, 0.5), (BIAS, "b", i, 0.5), *recurrent])
-    return _paper(arch, params, data, units)
+    return _paper(arch, params, data, units, A1_STEP)
 
 
 def _a2(arch: Architecture, params: Params, data: Dataset) -> Program:
@@ -188,7 +198,7 @@ def _a2(arch: Architecture, params: Params, data: Dataset) -> Program:
         [(INPUT, "W_xo", 0, 0.5), (BIAS, "b_o", 0, 0.5)]
         + [(first + j, "W_ho", j, 0.25) for j in range(h)]
     )
-    return _paper(arch, params, data, units)
+    return _paper(arch, params, data, units, A2_STEP)
 
 
 LOWERINGS: dict[str, Callable[[Architecture, Params, Dataset], Program]] = {
@@ -251,7 +261,8 @@ def loaded() -> bool:
 
 
 def compiled():
-    """The compiled scan, or None when numba is missing or not wanted (imported once)."""
+    """The compiled scans (one per ``*_STEP``), or None when numba is missing or not
+    wanted (imported once)."""
     global _COMPILED
     if _COMPILED is None:
         if not wanted():
@@ -261,7 +272,7 @@ def compiled():
         except ImportError:
             _COMPILED = False
         else:
-            _COMPILED = _kernel_numba.scan_trials
+            _COMPILED = _kernel_numba.SCANS
     return _COMPILED or None
 
 
@@ -303,10 +314,11 @@ def scan(arch: Architecture, params: Params, data: Dataset) -> tuple[np.ndarray,
     trials = n_trials(params)
     status = np.empty(trials, dtype=np.int64)
     spent = np.empty(trials, dtype=np.int64)
-    kernel(
+    kernel[program.step](
         program.flat(params), program.index, program.scale, program.source, program.count,
-        program.activation, program.read_index, program.read_scale, program.read_source,
-        program.verdict, program.tolerance, MARGIN, program.extra, x, code, lengths, target,
-        ends, alphabet, memo, MEMO_STATES, status, spent,
+        program.activation, program.layered, program.read_index,
+        program.read_scale, program.read_source, program.verdict, program.tolerance, MARGIN,
+        program.extra, x, code, lengths, target, ends, alphabet, memo, MEMO_STATES, status,
+        spent,
     )  # fmt: skip
     return status, spent

@@ -170,6 +170,66 @@ def test_every_trial_verdict_and_cost_equals_the_numpy_path(setting):
     assert sure.mean() > 0.99 and fail.any()
 
 
+def _program(setting, trials):
+    """(stream, effective params, program) of ``trials`` trials of a setting."""
+    stream = engine.open_stream(SearchSpec(**setting, seed=5))
+    params = stream.arch.effective(stream.params(1, trials), stream.data)
+    return stream, params, kernel.LOWERINGS[stream.arch.name](stream.arch, params, stream.data)
+
+
+def test_the_families_run_their_own_steps():
+    """(Else they would silently run the slower term-table step.)"""
+    steps = {s["arch"]: _program(s, 1)[2].step for s in SETTINGS}
+    reference, a1, a2 = kernel.REFERENCE_STEP, kernel.A1_STEP, kernel.A2_STEP
+    assert steps == {"full": reference, "nodiag": reference, "A1": a1, "A2": a2, "A2noself": a2}
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: "-".join(map(str, s.values())))
+def test_each_family_step_equals_the_term_table_step(setting):
+    """Bit for bit, from states of random unit values (not only saturated ones, where a
+    changed fold order would not show) and every input the data can hold."""
+    from rsparity import _kernel_numba as nb
+
+    _, params, program = _program(setting, 40)
+    family, terms = nb.STEPS[program.step], nb.STEPS[kernel.TERMS]
+    flat, units = program.flat(params), program.count.size
+    rng = np.random.default_rng(0)
+    for t in range(40):
+        w = flat[t][program.index] * program.scale
+        for xv in (-1.0, 1.0, 0.0, rng.normal()):
+            old = rng.uniform(-1.0, 1.0, units) * rng.choice([1e-3, 1.0, 30.0])
+            out = []
+            for step in (family, terms):
+                new, vals = np.zeros(units), np.zeros(2 + 2 * units)
+                vals[0] = 1.0
+                step(program.layered, w, program.source, program.count, program.activation,
+                     vals, old, new, xv)  # fmt: skip
+                out.append(new)
+            assert np.array_equal(out[0], out[1]), (t, xv)
+
+
+@pytest.mark.parametrize("setting", SETTINGS[::2], ids=lambda s: "-".join(map(str, s.values())))
+def test_the_term_table_scan_equals_each_family_scan(setting):
+    """Every trial's status and sequence-steps, whichever step the scan was compiled with
+    (the term table's is what a net without a family step runs)."""
+    stream, params, program = _program(setting, 2000)
+    x, code, alphabet, memo, lengths, target, ends = kernel._codes(stream.data)
+    results = []
+    for step in (program.step, kernel.TERMS):
+        status, spent = np.empty(2000, dtype=np.int64), np.empty(2000, dtype=np.int64)
+        kernel.compiled()[step](
+            program.flat(params), program.index, program.scale, program.source, program.count,
+            program.activation, program.layered, program.read_index, program.read_scale,
+            program.read_source, program.verdict, program.tolerance, kernel.MARGIN,
+            program.extra, x, code, lengths, target, ends, alphabet, memo, kernel.MEMO_STATES,
+            status, spent,
+        )  # fmt: skip
+        results.append((status, spent))
+    assert np.array_equal(results[0][0], results[1][0])
+    assert np.array_equal(results[0][1], results[1][1])
+    assert (results[0][0] == kernel.FAIL).any()
+
+
 def test_unsure_verdicts_go_to_the_numpy_path(monkeypatch):
     """With every verdict too close to call, the numpy path decides every trial."""
     spec = SearchSpec(**SETTINGS[0], seed=3)  # solves at trial 1,118
@@ -268,15 +328,19 @@ def test_a_fresh_process_loads_the_compiled_kernel_without_compiling():
     code = """
         import json
         from rsparity import engine, kernel
-        spec = engine.SearchSpec(arch="A1", hidden=1, n=5, sample_size=4, seed=0)
-        stream = engine.open_stream(spec)
-        kernel.scan(stream.arch, stream.params(1, 2), stream.data)
-        stats = kernel.compiled().stats
-        print(json.dumps([sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]))
+        hits = misses = 0
+        for arch, hidden, n in (("A1", 1, 5), ("A2", 3, 5), ("full", 2, 300)):
+            spec = engine.SearchSpec(arch=arch, hidden=hidden, n=n, sample_size=4, seed=0)
+            stream = engine.open_stream(spec)
+            assert kernel.scan(stream.arch, stream.params(1, 2), stream.data) is not None
+        for scan in kernel.compiled():
+            hits += sum(scan.stats.cache_hits.values())
+            misses += sum(scan.stats.cache_misses.values())
+        print(json.dumps([hits, misses]))
     """
     _python(code)  # compiles if this checkout has no cache yet
     hits, misses = json.loads(_python(code))
-    assert (hits, misses) == (1, 0)
+    assert (hits, misses) == (3, 0)  # one scan per family, each loaded
 
 
 def test_the_kernel_environment_switch_keeps_the_numpy_path():

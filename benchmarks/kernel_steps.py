@@ -1,0 +1,84 @@
+"""The kernel's family steps against its term-table step, in one process, on the same trials.
+
+Each net family has a step of its own in ``rsparity/_kernel_numba.py`` (the fold of
+its lowering written out) beside the step that runs any lowering's term table
+(``TERMS``).  This scans the same block of trials with both compiled scans, in
+alternation, checks that every trial's status and sequence-steps agree, and prints
+the median time per trial and the ratio: the measured reason each family step exists.
+
+    python benchmarks/kernel_steps.py [--trials 16384] [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from rsparity import kernel
+from rsparity.engine import open_stream
+from rsparity.spec import SearchSpec
+
+PAPER = {"n": 500, "weight_scale": 100.0, "sample_size": 100, "seed": 1}
+CASES = {
+    "full H=2, N=50, B=2048": SearchSpec(n=50, sample_size=2048, seed=1),
+    "full H=2, N=500, B=1024": SearchSpec(n=500, sample_size=1024, seed=8),
+    "A1 layered/last": SearchSpec(arch="A1", hidden=1, order="layered", readout="last", **PAPER),
+    "A1 layered/last, noise 0.2": SearchSpec(
+        arch="A1", hidden=1, order="layered", readout="last", noise=0.2, **PAPER
+    ),
+    "A2 layered/last": SearchSpec(arch="A2", hidden=10, order="layered", readout="last", **PAPER),
+    "A2 sync/extra": SearchSpec(arch="A2", hidden=10, order="sync", readout="extra", **PAPER),
+    "A2noself layered/last": SearchSpec(
+        arch="A2noself", hidden=10, order="layered", readout="last", **PAPER
+    ),
+}
+
+
+def _scan(scan, program, flat, codes, trials):
+    x, code, alphabet, memo, lengths, target, ends = codes
+    status, spent = np.empty(trials, dtype=np.int64), np.empty(trials, dtype=np.int64)
+    start = time.perf_counter()
+    scan(
+        flat, program.index, program.scale, program.source, program.count, program.activation,
+        program.layered, program.read_index, program.read_scale, program.read_source,
+        program.verdict, program.tolerance, kernel.MARGIN, program.extra, x, code, lengths,
+        target, ends, alphabet, memo, kernel.MEMO_STATES, status, spent,
+    )  # fmt: skip
+    return time.perf_counter() - start, status, spent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=16384)
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args(argv)
+    scans = kernel.compiled()
+    if scans is None:
+        raise SystemExit("numba is not available (or RSPARITY_KERNEL=numpy): nothing to compare")
+    print(f"{'case':28s} {'term table':>11s} {'family':>9s}  ratio  (us per trial, median of "
+          f"{args.repeats}, {args.trials} trials)")  # fmt: skip
+    for name, spec in CASES.items():
+        stream = open_stream(spec)
+        params = stream.arch.effective(stream.params(1, args.trials), stream.data)
+        program = kernel.LOWERINGS[stream.arch.name](stream.arch, params, stream.data)
+        flat, codes = program.flat(params), kernel._codes(stream.data)
+        times = {kernel.TERMS: [], program.step: []}
+        results = {}
+        for _ in range(args.repeats + 1):  # the first round loads (or compiles) both
+            for step in times:
+                seconds, status, spent = _scan(scans[step], program, flat, codes, args.trials)
+                times[step].append(seconds)
+                results[step] = status, spent
+        ours, theirs = results[program.step], results[kernel.TERMS]
+        if not (np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])):
+            raise SystemExit(f"{name}: the family step and the term table disagree")
+        terms, family = (1e6 * statistics.median(times[s][1:]) / args.trials for s in times)
+        print(f"{name:28s} {terms:11.2f} {family:9.2f}  {terms / family:5.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
