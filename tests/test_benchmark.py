@@ -39,3 +39,10 @@ def test_the_headline_timing_is_of_the_headline_search():
     got = headline()
     assert got["params"] == SearchSpec().as_params() and got["trials"] == 10_253  # reference
     assert 0 < got["wallclock_s"] < 60
+
+
+def test_the_kernel_step_benchmark_runs_and_its_scans_agree(capsys):
+    from kernel_steps import CASES, main
+
+    assert main(["--trials", "256", "--repeats", "1"]) == 0  # exits on any disagreement
+    assert capsys.readouterr().out.count("x\n") == len(CASES)
