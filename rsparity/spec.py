@@ -7,7 +7,7 @@ so a bad value gets the same one-line message wherever it comes from.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .data import ORDERS, READOUTS, VARIANTS, check_sample_size
@@ -132,7 +132,7 @@ class SearchSpec:
     def as_params(self) -> dict[str, Any]:
         """The result record's ``params``: every setting plus the protocol name
         (``OMITTED_DEFAULTS`` only when not at their default)."""
-        params = asdict(self)
+        params = {f.name: getattr(self, f.name) for f in fields(self)}
         params["weight_scale"] = float(self.weight_scale)
         if self.protocol == "paper":
             params["noise"] = float(self.noise)
