@@ -97,16 +97,16 @@ def _restart_chunk(carry, train, check, seed, budget, lr, *, net, method, batch,
         return jax.lax.scan(one, (params, opt), (idx, w))[0]
 
     def epoch(c):
-        params, opt, solved, solved_at, done, finished = c
+        params, opt, _, solved_at, done, _ = c
         if shared:
             (_, ok), g = grad(params, x, lengths, target)
             ok = jnp.all(ok)
         else:
             ok = _all_correct(net, params, *check)
-        solved_at = jnp.where(~solved & ok, done, solved_at)
-        solved = solved | ok
-        finished = finished | (~solved & (done >= budget))
-        active = ~solved & (done < budget)
+        # only live restarts get here (live_epoch): not solved, not finished
+        solved_at = jnp.where(ok, done, solved_at)
+        finished = ~ok & (done >= budget)
+        active = ~ok & (done < budget)
         if shared:
             new = optim.update(method, params, g, opt, lr)
         elif n_batches == 1:
@@ -115,7 +115,7 @@ def _restart_chunk(carry, train, check, seed, budget, lr, *, net, method, batch,
         else:
             new = minibatches(params, opt, done)
         params, opt = _where(active, new, (params, opt))
-        return params, opt, solved, solved_at, done + active, finished
+        return params, opt, ok, solved_at, done + active, finished
 
     def live_epoch(c, _):
         # a restart that has solved or used its budget would only recompute what it has
