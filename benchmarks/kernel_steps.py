@@ -37,16 +37,9 @@ CASES = {
 }
 
 
-def _scan(scan, program, flat, codes, trials):
-    x, code, alphabet, memo, lengths, target, ends = codes
-    status, spent = np.empty(trials, dtype=np.int64), np.empty(trials, dtype=np.int64)
+def _timed(program, flat, data, step):
     start = time.perf_counter()
-    scan(
-        flat, program.index, program.scale, program.source, program.count, program.activation,
-        program.layered, program.read_index, program.read_scale, program.read_source,
-        program.verdict, program.tolerance, kernel.MARGIN, program.extra, x, code, lengths,
-        target, ends, alphabet, memo, kernel.MEMO_STATES, status, spent,
-    )  # fmt: skip
+    status, spent = kernel.run(program, flat, data, step)
     return time.perf_counter() - start, status, spent
 
 
@@ -55,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=16384)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
-    scans = kernel.compiled()
-    if scans is None:
+    if kernel.compiled() is None:
         raise SystemExit("numba is not available (or RSPARITY_KERNEL=numpy): nothing to compare")
     print(f"{'case':28s} {'term table':>11s} {'family':>9s}  ratio  (us per trial, median of "
           f"{args.repeats}, {args.trials} trials)")  # fmt: skip
@@ -64,12 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         stream = open_stream(spec)
         params = stream.arch.effective(stream.params(1, args.trials), stream.data)
         program = kernel.LOWERINGS[stream.arch.name](stream.arch, params, stream.data)
-        flat, codes = program.flat(params), kernel._codes(stream.data)
+        flat = program.flat(params)
         times = {kernel.TERMS: [], program.step: []}
         results = {}
         for _ in range(args.repeats + 1):  # the first round loads (or compiles) both
             for step in times:
-                seconds, status, spent = _scan(scans[step], program, flat, codes, args.trials)
+                seconds, status, spent = _timed(program, flat, stream.data, step)
                 times[step].append(seconds)
                 results[step] = status, spent
         ours, theirs = results[program.step], results[kernel.TERMS]

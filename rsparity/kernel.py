@@ -304,21 +304,27 @@ def scan(arch: Architecture, params: Params, data: Dataset) -> tuple[np.ndarray,
     the engine's to settle (PASS: all of them, once re-checked)."""
     if not wins(arch, data):
         return None
-    kernel = compiled()
-    if kernel is None:
+    if compiled() is None:
         return None
     arch._check(data)
     params = arch.effective(params, data)
     program = LOWERINGS[arch.name](arch, params, data)
+    return run(program, program.flat(params), data)
+
+
+def run(
+    program: Program, flat: np.ndarray, data: Dataset, step: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(status, sequence-steps) of the trials ``flat`` (:meth:`Program.flat`) of
+    ``program`` on ``data``, by the compiled scan of ``step`` (default: the program's
+    own; the kernel must be loaded, :func:`compiled`)."""
     x, code, alphabet, memo, lengths, target, ends = _codes(data)
-    trials = n_trials(params)
-    status = np.empty(trials, dtype=np.int64)
-    spent = np.empty(trials, dtype=np.int64)
-    kernel[program.step](
-        program.flat(params), program.index, program.scale, program.source, program.count,
-        program.activation, program.layered, program.read_index,
-        program.read_scale, program.read_source, program.verdict, program.tolerance, MARGIN,
-        program.extra, x, code, lengths, target, ends, alphabet, memo, MEMO_STATES, status,
-        spent,
+    status = np.empty(flat.shape[0], dtype=np.int64)
+    spent = np.empty(flat.shape[0], dtype=np.int64)
+    compiled()[program.step if step is None else step](
+        flat, program.index, program.scale, program.source, program.count, program.activation,
+        program.layered, program.read_index, program.read_scale, program.read_source,
+        program.verdict, program.tolerance, MARGIN, program.extra, x, code, lengths, target,
+        ends, alphabet, memo, MEMO_STATES, status, spent,
     )  # fmt: skip
     return status, spent

@@ -213,21 +213,10 @@ def test_the_term_table_scan_equals_each_family_scan(setting):
     """Every trial's status and sequence-steps, whichever step the scan was compiled with
     (the term table's is what a net without a family step runs)."""
     stream, params, program = _program(setting, 2000)
-    x, code, alphabet, memo, lengths, target, ends = kernel._codes(stream.data)
-    results = []
-    for step in (program.step, kernel.TERMS):
-        status, spent = np.empty(2000, dtype=np.int64), np.empty(2000, dtype=np.int64)
-        kernel.compiled()[step](
-            program.flat(params), program.index, program.scale, program.source, program.count,
-            program.activation, program.layered, program.read_index, program.read_scale,
-            program.read_source, program.verdict, program.tolerance, kernel.MARGIN,
-            program.extra, x, code, lengths, target, ends, alphabet, memo, kernel.MEMO_STATES,
-            status, spent,
-        )  # fmt: skip
-        results.append((status, spent))
-    assert np.array_equal(results[0][0], results[1][0])
-    assert np.array_equal(results[0][1], results[1][1])
-    assert (results[0][0] == kernel.FAIL).any()
+    flat = program.flat(params)
+    ours, terms = (kernel.run(program, flat, stream.data, s) for s in (None, kernel.TERMS))
+    assert np.array_equal(ours[0], terms[0]) and np.array_equal(ours[1], terms[1])
+    assert (ours[0] == kernel.FAIL).any()
 
 
 def test_unsure_verdicts_go_to_the_numpy_path(monkeypatch):
