@@ -19,12 +19,14 @@ import time
 from pathlib import Path
 
 import pytest
-from workflow_helpers import REPO, setup_workdir, snakemake
+import yaml
+from workflow_helpers import REPO, TEST_CONFIG, setup_workdir, snakemake
 
 from rsparity.engine import search
+from rsparity.gradient.study import load_cells
 from rsparity.record import DETERMINISTIC_KEYS, build_record
 from rsparity.spec import SearchSpec
-from rsparity.studies import result_path
+from rsparity.studies import load_studies, result_path
 
 pytestmark = pytest.mark.slurm
 
@@ -172,3 +174,32 @@ def test_search_failing_every_attempt_fails_the_run(cluster, tmp_path, capsys):
     assert leftovers(work) == []
     with capsys.disabled():
         print(f"\n[slurm] both attempts killed (jobs {', '.join(jobs)}): exit {out.returncode}")
+
+
+def test_gradient_cell_through_sbatch_fills_the_compilation_cache_and_equals_local(
+    cluster, tmp_path, capsys
+):
+    """The cell's SLURM job parses workflow/rules/common.smk itself, so it gets JAX's
+    persistent compilation cache (the workdir's .snakemake/jax-cache) whatever
+    environment sbatch passes on; its record equals a local run's (timing aside)."""
+    config = yaml.safe_load(TEST_CONFIG.read_text())
+    target = load_cells(config, load_studies(config))[0].path
+    work, env = setup_workdir(tmp_path / "slurm", TEST_CONFIG, slurm=True)
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    out = snakemake(work, env, *SLURM, target)
+    assert out.returncode == 0, out.stderr[-4000:]
+    states = sacct_states(submitted(out.stdout + out.stderr))
+    # one job for the grouped searches, one for the cell
+    assert len(states) == 2 and set(states.values()) == {"COMPLETED"}, states
+    cache = list((work / ".snakemake" / "jax-cache").iterdir())
+    assert cache
+
+    local, local_env = setup_workdir(tmp_path / "local", TEST_CONFIG)
+    assert snakemake(local, local_env, target).returncode == 0
+    got, want = (json.loads((w / target).read_text()) for w in (work, local))
+    assert {k: v for k, v in got.items() if k != "timing"} == {
+        k: v for k, v in want.items() if k != "timing"
+    }
+    with capsys.disabled():
+        jobs = ", ".join(f"{j}={s}" for j, s in states.items())
+        print(f"\n[slurm] gradient cell: sbatch jobs {jobs}; {len(cache)} JAX cache entries")
