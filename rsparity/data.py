@@ -12,6 +12,7 @@ optional input noise (:class:`PaperDataset`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -70,6 +71,13 @@ class Dataset:
     @property
     def uniform_length(self) -> bool:
         return bool(np.all(self.lengths == self.max_length))
+
+    @cached_property
+    def plus_minus_one(self) -> np.ndarray:
+        """Bool (B,): whether each sequence's inputs are all exactly -1 or +1 (no noise,
+        no 0/1 inputs); computed once per set, as a solver check asks on every search."""
+        inside = np.arange(self.max_length)[:, None] < self.lengths
+        return np.all((np.abs(self.x) == 1.0) | ~inside, axis=0)
 
     def head(self, count: int) -> Dataset:
         """The first ``count`` sequences (the other fields, e.g. a paper set's options, kept)."""

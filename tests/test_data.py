@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rsparity.data import (
+    Dataset,
     all_sequences,
     heldout_set,
     long_heldout_set,
@@ -47,3 +48,10 @@ def test_heldout_sets_use_their_own_seeds_and_lengths():
     long = long_heldout_set(3, 20)
     assert long.size == 1024 and long.max_length == 200
     assert 0.45 < (long.target == 1).mean() < 0.55
+
+
+def test_plus_minus_one_marks_each_sequence_without_other_inputs():
+    """Padding after a length is not an input; a 0.0 or a noisy value inside one is."""
+    x = np.array([[1.0, -1.0, 1.0, 0.0], [-1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.5, 0.0]])
+    data = Dataset(x=x, lengths=np.array([3, 1, 3, 0]), target=np.zeros(4))
+    assert data.plus_minus_one.tolist() == [True, True, False, True]
