@@ -54,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.repeats}, {args.trials} trials)")  # fmt: skip
     for name, spec in CASES.items():
         stream = open_stream(spec)
-        params = stream.arch.effective(stream.params(1, args.trials), stream.data)
-        program = kernel.LOWERINGS[stream.arch.name](stream.arch, params, stream.data)
+        params, program = kernel.lower(stream.arch, stream.params(1, args.trials), stream.data)
         flat = program.flat(params)
         times = {kernel.TERMS: [], program.step: []}
         results = {}

@@ -19,11 +19,20 @@ numpy's and the C library's agree): most units of large random weights are here.
 
 @njit(cache=True, nogil=True, inline="always")
 def _unit(a, activation):
-    """A unit's value from its pre-activation: tanh, or 1 + tanh (``kernel.LOGISTIC2``)."""
+    """A unit's value from its pre-activation: tanh, or 1 + tanh (``kernel.LOGISTIC2``).
+
+    From |a| = 1 on, tanh is taken as 1 - 2 / (exp(2|a|) + 1) with the sign of a: libm's
+    exp is about 1.4x cheaper than its tanh (benchmarks/kernel_steps.py), and this form
+    is as close to numpy's tanh there (tests/test_kernel.py).  Below 1 the subtraction
+    would lose bits, so math.tanh is kept."""
     if a > SATURATED:
         t = 1.0
     elif a < -SATURATED:
         t = -1.0
+    elif a >= 1.0:
+        t = 1.0 - 2.0 / (math.exp(2.0 * a) + 1.0)
+    elif a <= -1.0:
+        t = 2.0 / (math.exp(-2.0 * a) + 1.0) - 1.0
     else:
         t = math.tanh(a)
     if activation != 0:
@@ -148,22 +157,17 @@ def _slot(values, mask):
     return int(abs(key) * 1048576.0) & mask
 
 
+UNKNOWN = np.uint32(0xFFFFFFFF)
+"""A transition not computed yet."""
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _find(states, table, stamp, trial, values, mask):
-    """(state index or -1, free slot to insert at) by open addressing; a slot is used
-    for this trial only if its stamp is ``trial`` (no table reset between trials)."""
-    slot = _slot(values, mask)
-    while stamp[slot] == trial:
-        s = table[slot]
-        same = True
-        for u in range(values.size):
-            if states[s, u] != values[u]:
-                same = False
-                break
-        if same:
-            return s, slot
-        slot = (slot + 1) & mask
-    return -1, slot
+def _same(states, state, values):
+    """Whether state ``state`` has exactly these unit values."""
+    for u in range(values.size):
+        if states[state, u] != values[u]:
+            return False
+    return True
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -175,16 +179,39 @@ def _fixed(trans, at, alphabet):
     return 1
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _load(values, states, state):
+    """``values[:] = states[state]``, without a row view (see :func:`_scan`)."""
+    for u in range(values.size):
+        values[u] = states[state, u]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clear(trans, at):
+    """A new state's row: no successor known, not a fixed point."""
+    trans[at] = UNKNOWN
+    trans[at + 1] = UNKNOWN
+    trans[at + 2] = UNKNOWN
+    trans[at + 3] = 0
+
+
 def _scan(
     flat, index, scale, source, count, activation, layered, read_index, read_scale,
-    read_source, verdict, tolerance, margin, extra, x, code, lengths, target, cum, alphabet,
-    memo, cap, status, spent,
+    read_source, verdict, tolerance, margin, extra, x, code, pairs, lengths, target, cum,
+    alphabet, memo, cap, status, spent,
 ):  # fmt: skip
     """Fill ``status`` / ``spent`` per trial (see :func:`rsparity.kernel.scan`).
 
     The transition table is flat with a row of 4 per state: ``trans[4 s + c]`` is the
-    row of the successor for symbol c (-1 unknown), ``trans[4 s + 3]`` is 1 when state
-    s is a fixed point; rows instead of indices keep a lookup to one load and an add.
+    row of the successor for symbol c (``UNKNOWN`` if not computed yet), ``trans[4 s + 3]``
+    is 1 when state s is a fixed point; rows instead of indices keep a lookup to one load
+    and an add.  ``trans2[16 s + p]`` is the same for the pair of symbols p = 3 c + c'
+    (``pairs``), filled once a walk has taken both steps from s: a walk through known
+    states then takes one lookup per two inputs.  Rows and symbols are unsigned, so that
+    no lookup on the dependent chain pays numba's negative-index check (1.5x on the
+    walk, benchmarks/kernel_micro.py).
+    Nothing in the loops takes a slice or a row view of an array: each would count a
+    reference up and down (two atomic operations), which cost ~10 % of the scan.
     """
     trials = flat.shape[0]
     units, terms = index.shape
@@ -192,7 +219,8 @@ def _scan(
     rw = np.zeros(read_index.size)
     sequences = lengths.size
     states = np.zeros((cap, units))
-    trans = np.full(4 * cap, -1, dtype=np.int32)
+    trans = np.full(4 * cap, UNKNOWN, dtype=np.uint32)
+    trans2 = np.full(16 * cap, UNKNOWN, dtype=np.uint32)
     zval = np.zeros(cap)
     zknown = np.zeros(cap, dtype=np.bool_)
     mask = 4 * cap - 1  # cap a power of two: the hash table at most a quarter full
@@ -203,19 +231,21 @@ def _scan(
     vals[0] = 1.0
     tmp = np.zeros(units)
     for t in range(trials):
-        row = flat[t]
         for i in range(units):
             for k in range(count[i]):
-                w[i, k] = row[index[i, k]] * scale[i, k]
+                w[i, k] = flat[t, index[i, k]] * scale[i, k]
         for k in range(read_index.size):
-            rw[k] = row[read_index[k]] * read_scale[k]
+            rw[k] = flat[t, read_index[k]] * read_scale[k]
         use = memo
         n_states = 1
-        states[0, :] = 0.0
-        trans[0:3] = -1
-        trans[3] = 0
+        for u in range(units):
+            states[0, u] = 0.0
+            tmp[u] = 0.0
+        _clear(trans, 0)
+        for c in range(9):
+            trans2[c] = UNKNOWN
         zknown[0] = False
-        _, slot = _find(states, table, stamp, t, states[0], mask)
+        slot = _slot(tmp, mask)  # the start state, alone in this trial's table
         stamp[slot] = t
         table[slot] = 0
         status[t] = 1
@@ -223,47 +253,77 @@ def _scan(
         for b in range(sequences):
             length = lengths[b]
             s = 0
-            at = 0  # the current state's row
+            at = np.uint32(0)  # the current state's row
             direct = not use
             if use:
-                codes = code[b]
+                pending = UNKNOWN  # the pair entry to fill once both of its steps are taken
                 while s < length:
-                    nxt = trans[at + codes[s]]
-                    if nxt < 0:
-                        old = states[at >> 2]
-                        _advance(layered, w, source, count, activation, vals, old, tmp, x[b, s])
-                        found, slot = _find(states, table, stamp, t, tmp, mask)
+                    if (s & 1) == 0 and s + 1 < length:  # two inputs at once
+                        pair = (at << np.uint32(2)) + pairs[b, np.uint32(s >> 1)]
+                        nxt = trans2[pair]
+                        if nxt != UNKNOWN:
+                            at = nxt
+                            s += 2
+                            if trans[at + np.uint32(3)]:
+                                s = length
+                            continue
+                        pending = pair
+                    symbol = code[b, np.uint32(s)]
+                    nxt = trans[at + symbol]
+                    if nxt == UNKNOWN:
+                        _load(cur_vals, states, at >> 2)
+                        xv = x[b, s]
+                        _advance(layered, w, source, count, activation, vals, cur_vals, tmp, xv)
+                        # the state's index (or -1) by open addressing, a slot being
+                        # this trial's if its stamp is t (no reset between trials);
+                        # written out, as a function of the four arrays made numba count
+                        # references to them around each call
+                        slot = _slot(tmp, mask)
+                        found = -1
+                        while found < 0 and stamp[slot] == t:
+                            if _same(states, table[slot], tmp):
+                                found = table[slot]
+                            else:
+                                slot = (slot + 1) & mask
                         if found < 0:
                             if n_states == cap:
                                 break
                             found = n_states
                             n_states += 1
-                            states[found, :] = tmp
-                            trans[4 * found : 4 * found + 3] = -1
-                            trans[4 * found + 3] = 0
+                            for u in range(units):
+                                states[found, u] = tmp[u]
+                            _clear(trans, 4 * found)
+                            for c in range(9):
+                                trans2[16 * found + c] = UNKNOWN
                             zknown[found] = False
                             stamp[slot] = t
                             table[slot] = found
-                        nxt = 4 * found
-                        trans[at + codes[s]] = nxt
+                        nxt = np.uint32(4 * found)
+                        trans[at + symbol] = nxt
                         trans[at + 3] = _fixed(trans, at, alphabet)
                     at = nxt
                     s += 1
-                    if trans[at + 3]:
+                    if (s & 1) == 0 and pending != UNKNOWN:
+                        trans2[pending] = at
+                        pending = UNKNOWN
+                    if trans[at + np.uint32(3)]:
                         s = length
                 if s < length:  # the table is full: step directly from here on
                     use = False
                     direct = True
-                    cur_vals[:] = tmp
+                    for u in range(units):
+                        cur_vals[u] = tmp[u]
                     s += 1
                 else:
-                    cur_vals[:] = states[at >> 2]
+                    _load(cur_vals, states, at >> 2)
             else:
-                cur_vals[:] = 0.0
+                for u in range(units):
+                    cur_vals[u] = 0.0
             if direct:
                 while s < length:
                     _advance(layered, w, source, count, activation, vals, cur_vals, tmp, x[b, s])
-                    cur_vals[:] = tmp
+                    for u in range(units):
+                        cur_vals[u] = tmp[u]
                     s += 1
             if extra:
                 _advance(layered, w, source, count, activation, vals, cur_vals, tmp, 0.0)

@@ -6,7 +6,7 @@ unit and step.  Here one compiled loop takes a trial at a time, its sequences
 in training order, and stops at the first one it gets wrong - the protocol's
 order, so its sequence-steps are exactly those of
 :func:`rsparity.engine.numpy_survivors`.
-Two exact shortcuts make it cheap:
+Three exact shortcuts make it cheap:
 
 * **memoised transitions.** On inputs of exactly -1, +1 or 0 the next state is
   a function of the state and the input, and saturating units (tanh of
@@ -15,15 +15,18 @@ Two exact shortcuts make it cheap:
   ``MEMO_STATES`` states per trial, shared by all of the trial's sequences;
   states are merged only when every unit value is equal.  Past the cap (or
   with noisy inputs) the trial is stepped directly.
+* **pairs of inputs.** Each (state, two inputs) pair a walk has taken is kept
+  too, so a walk through known states takes one dependent lookup per two inputs
+  (1.5x at N = 500; four inputs at once cost more in table upkeep than they save).
 * **retiring fixed points.** A state that is its own successor for every input
   the data contains cannot change any more, so the rest of the sequence is
   skipped (the ``readout="extra"`` step still runs).
 
 Every pre-activation is the same left fold, in the same order, as the numpy
 nets (:mod:`rsparity.nets`); only ``tanh`` is a different implementation
-(LLVM's libm call instead of numpy's SIMD loop), which may differ in the last
-bit.  So a verdict whose read-out lies within ``MARGIN`` of its decision
-boundary is returned as *unsure* and the engine decides that trial on the
+(libm's ``tanh``, or from |a| = 1 on its ``exp``, instead of numpy's SIMD loop),
+which may differ in the last bits.  So a verdict whose read-out lies within
+``MARGIN`` of its decision boundary is returned as *unsure* and the engine decides that trial on the
 numpy path, and every solver the kernel reports is re-checked there before it
 is accepted (:func:`rsparity.engine.scan_block`).  A net is compiled by
 *lowering* it to a term table (:data:`LOWERINGS`): per unit, which values it
@@ -229,18 +232,27 @@ def _codes(data: Dataset) -> tuple:
     return codes
 
 
-def _input_codes(data: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """(x (B, L), code (B, L), alphabet (3,), memo): per step the input and its symbol
-    (0: -1.0, 1: +1.0, 2: 0.0; -1 another value, e.g. noise); ``memo`` is False when any
-    step of any sequence has another value, ``alphabet`` marks the symbols the data uses."""
+OTHER = 255
+"""The symbol of an input other than -1.0, +1.0 and 0.0."""
+
+
+def _input_codes(data: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """(x (B, L), code (B, L), pairs (B, ceil(L / 2)), alphabet (3,), memo): per step the
+    input and its symbol (0: -1.0, 1: +1.0, 2: 0.0; ``OTHER`` another value, e.g.
+    noise; unsigned, as the kernel's lookups), and per two steps 2j, 2j + 1 the pair's
+    code ``3 code[2j] + code[2j + 1]``; ``memo`` is False when any step of any
+    sequence has another value, ``alphabet`` marks the symbols the data uses."""
     x = np.ascontiguousarray(data.x.T)
-    code = np.full(x.shape, -1, dtype=np.int8)
+    code = np.full(x.shape, OTHER, dtype=np.uint8)
     for symbol, value in enumerate((-1.0, 1.0, 0.0)):
         code[x == value] = symbol
     inside = np.arange(x.shape[1]) < data.lengths[:, None]
     used = code[inside]
     alphabet = np.array([bool(np.any(used == s)) for s in range(3)])
-    return x, code, alphabet, bool(np.all(used >= 0))
+    even = np.zeros((x.shape[0], x.shape[1] + x.shape[1] % 2), dtype=np.int64)
+    even[:, : x.shape[1]] = np.where(code == OTHER, 0, code)  # pairs are unused without memo
+    pairs = (3 * even[:, 0::2] + even[:, 1::2]).astype(np.uint8)
+    return x, code, pairs, alphabet, bool(np.all(used != OTHER))
 
 
 def wanted() -> bool:
@@ -276,12 +288,13 @@ def compiled():
     return _COMPILED or None
 
 
-MIN_REFERENCE_STEPS = 300
+MIN_REFERENCE_STEPS = 150
 """The reference nets take the kernel only on sequences at least this long.  Measured
-(trials/s, kernel / numpy path, one core): N = 50 0.66, N = 200 0.89, N = 500 1.54 -
-with ~2 short sequences a trial, numpy's SIMD tanh over 16k trials at once beats a
-scalar tanh per new transition.  The paper nets (H sigmoid units, lengths >= 500 at the
-paper's N) gain 2.4-9.6x."""
+(trials/s, kernel / numpy path, one core, benchmarks/kernel_or_numpy.py): N = 50 0.65,
+N = 100 0.75, N = 150 1.09, N = 200 1.24, N = 500 2.16 - with ~2 short sequences a
+trial, numpy's SIMD tanh over 16k trials at once beats a scalar tanh per new
+transition.  The paper nets (H sigmoid units, lengths >= 500 at the paper's N) gain
+more."""
 
 
 def wins(arch: Architecture, data: Dataset) -> bool:
@@ -302,14 +315,18 @@ def scan(arch: Architecture, params: Params, data: Dataset) -> tuple[np.ndarray,
     where the kernel does not apply (:func:`applies`).  A FAIL trial's steps are exact
     (its sequences up to and including the first wrong one); PASS and UNSURE trials' are
     the engine's to settle (PASS: all of them, once re-checked)."""
-    if not wins(arch, data):
-        return None
-    if compiled() is None:
+    if not applies(arch, data):
         return None
     arch._check(data)
-    params = arch.effective(params, data)
-    program = LOWERINGS[arch.name](arch, params, data)
+    params, program = lower(arch, params, data)
     return run(program, program.flat(params), data)
+
+
+def lower(arch: Architecture, params: Params, data: Dataset) -> tuple[Params, Program]:
+    """(the weights ``arch`` runs with on ``data``, its :class:`Program`): the drawn
+    ``params`` through :meth:`~Architecture.effective`, then the net's lowering."""
+    params = arch.effective(params, data)
+    return params, LOWERINGS[arch.name](arch, params, data)
 
 
 def run(
@@ -318,13 +335,13 @@ def run(
     """(status, sequence-steps) of the trials ``flat`` (:meth:`Program.flat`) of
     ``program`` on ``data``, by the compiled scan of ``step`` (default: the program's
     own; the kernel must be loaded, :func:`compiled`)."""
-    x, code, alphabet, memo, lengths, target, ends = _codes(data)
+    x, code, pairs, alphabet, memo, lengths, target, ends = _codes(data)
     status = np.empty(flat.shape[0], dtype=np.int64)
     spent = np.empty(flat.shape[0], dtype=np.int64)
     compiled()[program.step if step is None else step](
         flat, program.index, program.scale, program.source, program.count, program.activation,
         program.layered, program.read_index, program.read_scale, program.read_source,
-        program.verdict, program.tolerance, MARGIN, program.extra, x, code, lengths, target,
+        program.verdict, program.tolerance, MARGIN, program.extra, x, code, pairs, lengths, target,
         ends, alphabet, memo, MEMO_STATES, status, spent,
     )  # fmt: skip
     return status, spent

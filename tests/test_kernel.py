@@ -7,6 +7,7 @@ path is compared trial by trial, on many seeds of every net, order, read-out and
 """
 
 import json
+import math
 import subprocess
 import sys
 import textwrap
@@ -170,11 +171,36 @@ def test_every_trial_verdict_and_cost_equals_the_numpy_path(setting):
     assert sure.mean() > 0.99 and fail.any()
 
 
+LONG = [
+    {"arch": "full", "n": 41, "hidden": 3, "weight_scale": 10.0, "sample_size": 16},
+    {"arch": "A2", "n": 31, "hidden": 3, "weight_scale": 100.0, "sample_size": 8},
+    {"arch": "A1", "n": 31, "hidden": 2, "weight_scale": 100.0, "sample_size": 8,
+     "readout": "extra"},
+]  # fmt: skip
+"""Longer sequences (odd and even lengths), where trials fill small transition tables."""
+
+
+@pytest.mark.parametrize("cap", [1, 2, 8, kernel.MEMO_STATES])
+@pytest.mark.parametrize("setting", LONG, ids=lambda s: s["arch"])
+def test_a_full_transition_table_mid_sequence_keeps_every_verdict(setting, cap, monkeypatch):
+    """Past ``MEMO_STATES`` a trial steps directly from the state it has reached, also
+    in the middle of a pair of inputs: every verdict and cost still equals the numpy
+    path's, for tables that fill at once (1 state), early or never."""
+    monkeypatch.setattr(kernel, "MEMO_STATES", cap)
+    stream = engine.open_stream(SearchSpec(**setting, seed=2))
+    params = stream.params(1, 2000)
+    status, spent = kernel.scan(stream.arch, params, stream.data)
+    alive, want = engine.numpy_survivors(stream.arch, params, stream.data, 1024)
+    sure = status != kernel.UNSURE
+    assert np.array_equal((status == kernel.PASS)[sure], np.isin(np.arange(2000), alive)[sure])
+    fail = status == kernel.FAIL
+    assert np.array_equal(spent[fail], want[fail]) and sure.mean() > 0.99
+
+
 def _program(setting, trials):
     """(stream, effective params, program) of ``trials`` trials of a setting."""
     stream = engine.open_stream(SearchSpec(**setting, seed=5))
-    params = stream.arch.effective(stream.params(1, trials), stream.data)
-    return stream, params, kernel.LOWERINGS[stream.arch.name](stream.arch, params, stream.data)
+    return stream, *kernel.lower(stream.arch, stream.params(1, trials), stream.data)
 
 
 def test_the_families_run_their_own_steps():
@@ -217,6 +243,39 @@ def test_the_term_table_scan_equals_each_family_scan(setting):
     ours, terms = (kernel.run(program, flat, stream.data, s) for s in (None, kernel.TERMS))
     assert np.array_equal(ours[0], terms[0]) and np.array_equal(ours[1], terms[1])
     assert (ours[0] == kernel.FAIL).any()
+
+
+@pytest.mark.skipif(
+    np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps, reason="no extended precision"
+)
+def test_the_kernels_tanh_is_as_close_to_the_true_tanh_as_libms():
+    """The kernel's units take tanh from libm's exp from |a| = 1 on: checked against tanh
+    in extended precision (np.longdouble) on [-20, 20] and around the switch at |a| = 1,
+    with the bound libm's own tanh meets here (2 ulp; numpy's is 1).  A wrong sign,
+    branch or formula would be off by far more; ``MARGIN`` covers ~1e9 ulp."""
+    from numba import njit
+
+    from rsparity import _kernel_numba as nb
+
+    @njit
+    def units(a, activation):
+        out = np.empty_like(a)
+        for i in range(a.size):
+            out[i] = nb._unit(a[i], activation)
+        return out
+
+    rng = np.random.default_rng(0)
+    near_one = rng.uniform(0.999, 1.001, 20_000)
+    a = np.concatenate([rng.uniform(-20, 20, 200_000), near_one, -near_one, [1.0, -1.0]])
+    true = np.tanh(a.astype(np.longdouble)).astype(np.float64)
+
+    def ulps(got):
+        return np.abs(got.view(np.int64) - true.view(np.int64))
+
+    libm = np.array([math.tanh(v) for v in a])
+    ours = units(a, kernel.TANH)
+    assert ulps(libm).max() <= 2 and ulps(ours).max() <= 2
+    assert np.array_equal(units(a, kernel.LOGISTIC2), ours + 1.0)
 
 
 def test_unsure_verdicts_go_to_the_numpy_path(monkeypatch):
