@@ -22,7 +22,7 @@ def _unit(a, activation):
     """A unit's value from its pre-activation: tanh, or 1 + tanh (``kernel.LOGISTIC2``).
 
     From |a| = 1 on, tanh is taken as 1 - 2 / (exp(2|a|) + 1) with the sign of a: libm's
-    exp is about 1.4x cheaper than its tanh (benchmarks/kernel_steps.py), and this form
+    exp is about 1.3x cheaper than its tanh (benchmarks/kernel_micro.py), and this form
     is as close to numpy's tanh there (tests/test_kernel.py).  Below 1 the subtraction
     would lose bits, so math.tanh is kept."""
     if a > SATURATED:
@@ -187,12 +187,15 @@ def _load(values, states, state):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _clear(trans, at):
-    """A new state's row: no successor known, not a fixed point."""
+def _clear(trans, trans2, at):
+    """A new state's rows (``at`` = 4 x its index): no successor known for one input or
+    for a pair of inputs, not a fixed point."""
     trans[at] = UNKNOWN
     trans[at + 1] = UNKNOWN
     trans[at + 2] = UNKNOWN
     trans[at + 3] = 0
+    for p in range(9):
+        trans2[4 * at + p] = UNKNOWN
 
 
 def _scan(
@@ -241,9 +244,7 @@ def _scan(
         for u in range(units):
             states[0, u] = 0.0
             tmp[u] = 0.0
-        _clear(trans, 0)
-        for c in range(9):
-            trans2[c] = UNKNOWN
+        _clear(trans, trans2, 0)
         zknown[0] = False
         slot = _slot(tmp, mask)  # the start state, alone in this trial's table
         stamp[slot] = t
@@ -292,9 +293,7 @@ def _scan(
                             n_states += 1
                             for u in range(units):
                                 states[found, u] = tmp[u]
-                            _clear(trans, 4 * found)
-                            for c in range(9):
-                                trans2[16 * found + c] = UNKNOWN
+                            _clear(trans, trans2, 4 * found)
                             zknown[found] = False
                             stamp[slot] = t
                             table[slot] = found
