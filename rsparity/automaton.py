@@ -85,10 +85,12 @@ def reachable(
         fvalid = fslot < na
         fslot = np.where(fvalid, fslot, cap)
         cand = transition(active, list(values[:, rows, fslot]), INPUTS)
-        # columns: the cap existing slots, then candidate (frontier j, input x) at cap + 2 j + x
+        # columns: the m slots in use by some trial, then candidate (frontier j, input x) at
+        # m + 2 j + x (not all cap slots: the sort below is over the columns, every round)
+        m = int(na.max())
         cand = np.stack(cand).reshape(units, ta, 2 * span)
-        bits = np.concatenate([values[:, active, :cap], cand], axis=2).view(np.uint64)
-        valid = np.concatenate([slot < na, np.repeat(fvalid, 2, axis=1)], axis=1)
+        bits = np.concatenate([values[:, active, :m], cand], axis=2).view(np.uint64)
+        valid = np.concatenate([slot[:m] < na, np.repeat(fvalid, 2, axis=1)], axis=1)
         col = np.arange(valid.shape[1])
         # sort: valid first, then by key, then by column (existing states first)
         order = np.lexsort((np.broadcast_to(col, valid.shape), _key(bits), ~valid), axis=-1)
@@ -99,14 +101,14 @@ def reachable(
         first &= svalid  # first member of each run of bit-identical states
         head = np.maximum.accumulate(np.where(first, col, 0), axis=1)
         rep = np.take_along_axis(order, head, axis=1)
-        fresh = first & (rep >= cap)  # a run without an existing state: a new state
+        fresh = first & (rep >= m)  # a run without an existing state: a new state
         rank = np.cumsum(fresh, axis=1) - 1
-        new_index = np.where(rep < cap, rep, na + np.take_along_axis(rank, head, axis=1))
+        new_index = np.where(rep < m, rep, na + np.take_along_axis(rank, head, axis=1))
         added = fresh.sum(axis=1)
         over = na[:, 0] + added > cap
         index = np.zeros_like(order)
         np.put_along_axis(index, order, new_index, axis=1)
-        delta[rows, fslot] = index[:, cap:].reshape(ta, span, 2)
+        delta[rows, fslot] = index[:, m:].reshape(ta, span, 2)
         dest = np.where(fresh & ~over[:, None], new_index, cap)
         grown = values[:, active]
         np.put_along_axis(grown, np.broadcast_to(dest, sbits.shape), sbits.view(np.float64), axis=2)
