@@ -7,7 +7,8 @@ every trial they both scored.  The paper nets' baseline is the faster of
 the same style with all units of a layer updated at once (``h @ W``,
 :func:`paper_layer_correct`) and the unit-by-unit oracle of
 tests/reference_paper.py (about 3-6x slower at H = 10, faster at H = 1), so no
-ratio is inflated by a slow baseline.  Prints trials/s and the ratio; ``--json PATH``
+ratio is inflated by a slow baseline.  Both run side by side in ``ROUNDS`` rounds
+(the machine's speed drifts).  Prints trials/s and the ratio; ``--json PATH``
 also writes the table with a machine description (the workflow's benchmark
 rule uses that).  The paper protocol's nets (A1 with 1 hidden unit, A2 and
 A2noself with 10; n = 500, i.e. lengths 500-600, 100 sequences, weights in [-100, 100]) are
@@ -23,8 +24,10 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +41,11 @@ from reference_paper import trial_correct as paper_trial_correct  # noqa: E402
 from rsparity.engine import SEARCH_BLOCK, SEARCH_CHUNK_PAIRS, open_stream, scan_block, search  # noqa: E402
 from rsparity.spec import SearchSpec  # noqa: E402
 
+ROUNDS = 3
+"""Each rate is measured in this many rounds, the baseline and the engine side by side in
+each; a row reports the median of each rate and of the rounds' ratios.  This machine's speed
+drifts between runs (measured here: one N = 50 case's ratio 1,405x-1,894x over 5 such
+rounds), and two measurements taken side by side share most of the drift."""
 CASES = [(50, 2048, 1), (200, 2048, 0), (500, 1024, 8)]
 """(N, B, seed): each seed's first solver comes late (26,115 / 35,233 / 33,933 trials)."""
 PAPER_CASES = [
@@ -102,10 +110,13 @@ def _unit_by_unit(spec: SearchSpec, data):
     )
 
 
-def paper_baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, np.ndarray, str]:
-    """The faster plain paper-protocol loop over trials 1..K for about ``seconds``:
-    (trials/s, verdicts, style).  Layer at once wins at H = 10; at H = 1 a layer is one
-    unit and the unit-by-unit oracle, without matrix products, is the faster."""
+def paper_baseline_rate(
+    spec: SearchSpec, seconds: float, style: str | None = None
+) -> tuple[float, np.ndarray, str]:
+    """The faster plain paper-protocol loop (or the loop ``style``) over trials 1..K for
+    about ``seconds`` each: (trials/s, verdicts, style).  Layer at once wins at H = 10; at
+    H = 1 a layer is one unit and the unit-by-unit oracle, without matrix products, is
+    the faster."""
     if spec.readout != "last":
         raise ValueError("the layer-at-once baseline reads the output at the last input")
     stream = open_stream(spec)
@@ -116,14 +127,16 @@ def paper_baseline_rate(spec: SearchSpec, seconds: float) -> tuple[float, np.nda
         "unit by unit": _unit_by_unit(spec, stream.data),
     }
     best = None
-    for style, correct in styles.items():
+    for name, correct in styles.items():
+        if style not in (None, name):
+            continue
         verdicts = []
         start = time.perf_counter()
         while time.perf_counter() - start < seconds:
             verdicts.append(bool(correct(stream.draws(len(verdicts) + 1, 1)[0]).all()))
         rate = len(verdicts) / (time.perf_counter() - start)
         if best is None or rate > best[0]:
-            best = (rate, np.array(verdicts), style)
+            best = (rate, np.array(verdicts), name)
     return best
 
 
@@ -150,9 +163,19 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}"
 
 
-def timings(spec: SearchSpec, base: float, fast: float) -> dict:
-    """The row fields every case shares: both rates, their ratio, and the search to
-    the first solver timed on 1 and 2 workers."""
+def side_by_side(baseline: Callable[[float], float], engine: Callable[[float], float],
+                 seconds: float) -> tuple[float, float, list[float]]:  # fmt: skip
+    """``ROUNDS`` rounds of ``baseline`` then ``engine`` (each called with its share of
+    ``seconds``, returning trials/s): (median baseline rate, median engine rate, the
+    rounds' ratios)."""
+    pairs = [(baseline(seconds / ROUNDS), engine(seconds / ROUNDS)) for _ in range(ROUNDS)]
+    base, fast = (statistics.median(p[i] for p in pairs) for i in (0, 1))
+    return base, fast, [f / b for b, f in pairs]
+
+
+def timings(spec: SearchSpec, base: float, fast: float, ratios: list[float]) -> dict:
+    """The row fields every case shares: both rates, the median ratio of the rounds (and
+    all of them), and the search to the first solver timed on 1 and 2 workers."""
     solve = {}
     for workers in (1, 2):
         t0 = time.perf_counter()
@@ -161,7 +184,8 @@ def timings(spec: SearchSpec, base: float, fast: float) -> dict:
     return {
         "baseline_trials_per_s": base,
         "engine_trials_per_s": fast,
-        "ratio": fast / base,
+        "ratio": statistics.median(ratios),
+        "ratios": ratios,
         "solve_trials": out.trials,
         "solve_s_1_worker": solve[1],
         "solve_s_2_workers": solve[2],
@@ -182,13 +206,17 @@ def measure_paper(seconds: float) -> list[dict]:
             order=order,
             readout=readout,
         )
-        base, verdicts, style = paper_baseline_rate(spec, seconds)
+        _, verdicts, style = paper_baseline_rate(spec, seconds / ROUNDS)
         stream = open_stream(spec)
         k = verdicts.size
         engine = stream.arch.correct(stream.params(1, k), stream.data, 0, stream.data.size)
         if not np.array_equal(engine.all(axis=1), verdicts):
             raise SystemExit(f"engine and baseline disagree on {arch} trials 1..{k}")
-        fast = engine_rate(spec, seconds)
+        base, fast, ratios = side_by_side(
+            lambda s, style=style, spec=spec: paper_baseline_rate(spec, s, style)[0],
+            lambda s, spec=spec: engine_rate(spec, s),
+            seconds,
+        )
         solve_spec = SearchSpec(
             arch=arch,
             n=500,
@@ -212,7 +240,7 @@ def measure_paper(seconds: float) -> list[dict]:
                 "seed": seed,
                 "baseline_trials": int(k),
                 "baseline_style": style,
-                **timings(solve_spec, base, fast),
+                **timings(solve_spec, base, fast, ratios),
             }
         )
     return rows
@@ -222,19 +250,26 @@ def measure(seconds: float, cases: str = "all") -> dict:
     rows = []
     for n, b, seed in CASES if cases in ("all", "reference") else []:
         spec = SearchSpec(n=n, sample_size=b, seed=seed, max_trials=10**9)
-        base, k, base_first = baseline_rate(spec, seconds)
+        _, k, base_first = baseline_rate(spec, seconds / ROUNDS)
         engine_first = search(SearchSpec(n=n, sample_size=b, seed=seed, max_trials=k)).trials
         if base_first is not None and engine_first != base_first:
             raise SystemExit(
                 f"engine and baseline disagree at N={n}: {engine_first} vs {base_first}"
             )
-        fast = engine_rate(spec, seconds)
+        base, fast, ratios = side_by_side(
+            lambda s, spec=spec: baseline_rate(spec, s)[0],
+            lambda s, spec=spec: engine_rate(spec, s),
+            seconds,
+        )
         solve_spec = SearchSpec(n=n, sample_size=b, seed=seed)
-        rows.append({"n": n, "sample_size": b, "seed": seed, **timings(solve_spec, base, fast)})
+        rows.append(
+            {"n": n, "sample_size": b, "seed": seed, **timings(solve_spec, base, fast, ratios)}
+        )
     paper = measure_paper(seconds) if cases in ("all", "paper") else []
     return {
         "machine": machine(),
         "numpy": np.__version__,
+        "rounds": ROUNDS,
         "headline": headline(),
         "rows": rows,
         "paper_rows": paper,

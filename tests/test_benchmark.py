@@ -11,7 +11,7 @@ from rsparity.engine import open_stream
 from rsparity.spec import SearchSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from engine_speed import headline, paper_layer_correct  # noqa: E402
+from engine_speed import ROUNDS, headline, paper_layer_correct, side_by_side  # noqa: E402
 
 
 @pytest.mark.parametrize("arch,hidden", [("A1", 1), ("A1", 3), ("A2", 4), ("A2noself", 4)])
@@ -46,3 +46,22 @@ def test_the_kernel_step_benchmark_runs_and_its_scans_agree(capsys):
 
     assert main(["--trials", "256", "--repeats", "1"]) == 0  # exits on any disagreement
     assert capsys.readouterr().out.count("x\n") == len(CASES)
+
+
+def test_side_by_side_pairs_each_round_and_reports_medians():
+    """A round in which the machine runs slow slows both of its rates alike, so every
+    round's ratio is the same (run all baselines first and the pairs mix rounds)."""
+    speed = iter([1.0, 1.0, 0.5, 0.5, 2.0, 2.0][: 2 * ROUNDS])
+    shares = []
+
+    def rate(base):
+        def measure(seconds):
+            shares.append(seconds)
+            return base * next(speed)
+
+        return measure
+
+    assert ROUNDS == 3
+    base, fast, ratios = side_by_side(rate(100.0), rate(300_000.0), 1.5)
+    assert ratios == [3000.0, 3000.0, 3000.0] and shares == [0.5] * 6
+    assert (base, fast) == (100.0, 300_000.0)
