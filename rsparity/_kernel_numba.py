@@ -66,6 +66,37 @@ def _terms(layered, w, source, count, activation, vals, old, new, xv):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _settled(w, source, count, activation, vals, old, bounds):
+    """Whether ``old`` is its own successor for every input in the intervals ``bounds``
+    (pairs lo, hi covering every input of the data): at both ends of each, every unit's
+    pre-activation (``_terms``'s fold) is saturated on the side giving its value in
+    ``old``.  A pre-activation is monotone in the input (the input enters one term; each
+    rounded product and sum is monotone), so then every input in between saturates too,
+    unit by unit in order (a unit reading this step's earlier units sees constants)."""
+    units = old.size
+    for u in range(units):
+        vals[2 + u] = old[u]
+    for e in range(bounds.size):
+        vals[1] = bounds[e]
+        for i in range(units):
+            a = vals[source[i, 0]] * w[i, 0]
+            for k in range(1, count[i]):
+                a = a + vals[source[i, k]] * w[i, k]
+            if a > SATURATED:
+                t = 1.0
+            elif a < -SATURATED:
+                t = -1.0
+            else:
+                return False
+            if activation[i] != 0:
+                t = t + 1.0
+            if t != old[i]:
+                return False
+            vals[2 + units + i] = t
+    return True
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _reference(layered, w, source, count, activation, vals, old, new, xv):
     """Unit i: previous units 0..H-1, input, bias; tanh."""
     units = new.size
@@ -201,7 +232,7 @@ def _clear(trans, trans2, at):
 def _scan(
     flat, index, scale, source, count, activation, layered, read_index, read_scale,
     read_source, verdict, tolerance, margin, extra, x, code, pairs, lengths, target, cum,
-    alphabet, memo, cap, status, spent,
+    alphabet, bounds, memo, cap, status, spent,
 ):  # fmt: skip
     """Fill ``status`` / ``spent`` per trial (see :func:`rsparity.kernel.scan`).
 
@@ -319,11 +350,20 @@ def _scan(
                 for u in range(units):
                     cur_vals[u] = 0.0
             if direct:
+                tried = False  # whether the current state was checked for settling
                 while s < length:
                     _advance(layered, w, source, count, activation, vals, cur_vals, tmp, x[b, s])
+                    same = True
                     for u in range(units):
+                        same = same and tmp[u] == cur_vals[u]
                         cur_vals[u] = tmp[u]
                     s += 1
+                    if not same:
+                        tried = False
+                    elif not tried:  # a step that kept the state: does every input keep it?
+                        tried = True
+                        if _settled(w, source, count, activation, vals, cur_vals, bounds):
+                            s = length
             if extra:
                 _advance(layered, w, source, count, activation, vals, cur_vals, tmp, 0.0)
                 z = _readout(rw, read_source, tmp)
