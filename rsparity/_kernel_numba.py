@@ -42,10 +42,21 @@ def _unit(a, activation):
 
 # The steps.  ``_terms`` runs any lowering's term table; the families' steps are the
 # same folds for their lowerings (``kernel._reference``, ``_a1``, ``_a2``) with the
-# sources written out instead of looked up (benchmarks/kernel_steps.py: 1.05-1.1x for
-# the reference nets and A1, 1.3-1.4x for A2, 1.6x for A1 on noisy inputs; tested
+# sources written out instead of looked up (benchmarks/kernel_steps.py, on the AMD EPYC
+# of the README's run: 1.1-1.3x for the reference nets, 1.1-1.2x for A1 and A2noself,
+# 1.2x for A2, 3.4-3.8x for A1 on noisy inputs; tested
 # equal to ``_terms``, tests/test_kernel.py).  One signature, so that each compiled scan
 # (:data:`SCANS`) calls its own.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fold(w, source, count, vals, i):
+    """Unit i's pre-activation from the term sources ``vals``: its terms' values times
+    their weights, summed left to right (the one fold of :func:`_terms` and :func:`_settled`)."""
+    a = vals[source[i, 0]] * w[i, 0]
+    for k in range(1, count[i]):
+        a = a + vals[source[i, k]] * w[i, k]
+    return a
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -57,10 +68,7 @@ def _terms(layered, w, source, count, activation, vals, old, new, xv):
     for u in range(units):
         vals[2 + u] = old[u]
     for i in range(units):
-        a = vals[source[i, 0]] * w[i, 0]
-        for k in range(1, count[i]):
-            a = a + vals[source[i, k]] * w[i, k]
-        t = _unit(a, activation[i])
+        t = _unit(_fold(w, source, count, vals, i), activation[i])
         vals[2 + units + i] = t
         new[i] = t
 
@@ -69,7 +77,7 @@ def _terms(layered, w, source, count, activation, vals, old, new, xv):
 def _settled(w, source, count, activation, vals, old, bounds):
     """Whether ``old`` is its own successor for every input in the intervals ``bounds``
     (pairs lo, hi covering every input of the data): at both ends of each, every unit's
-    pre-activation (``_terms``'s fold) is saturated on the side giving its value in
+    pre-activation (:func:`_fold`) is saturated on the side giving its value in
     ``old``.  A pre-activation is monotone in the input (the input enters one term; each
     rounded product and sum is monotone), so then every input in between saturates too,
     unit by unit in order (a unit reading this step's earlier units sees constants)."""
@@ -79,9 +87,7 @@ def _settled(w, source, count, activation, vals, old, bounds):
     for e in range(bounds.size):
         vals[1] = bounds[e]
         for i in range(units):
-            a = vals[source[i, 0]] * w[i, 0]
-            for k in range(1, count[i]):
-                a = a + vals[source[i, k]] * w[i, k]
+            a = _fold(w, source, count, vals, i)
             if a > SATURATED:
                 t = 1.0
             elif a < -SATURATED:
