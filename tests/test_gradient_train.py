@@ -399,3 +399,31 @@ def test_a_cell_from_the_persistent_compilation_cache_gives_the_same_record(tmp_
     # the same keys (a key that changed between processes would never be hit), same record
     assert sorted(p.name for p in cache.iterdir()) == entries
     assert warm == cold and json.loads(cold)["restarts"]
+
+
+POOL_CELL = """
+import json, os
+from rsparity.gradient.spec import GradientSpec
+from rsparity.gradient.train import train_restarts
+record, _ = train_restarts(GradientSpec(net="full", hidden=2, n=4, restarts=2), 200_000)
+names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+print(names.count("tf_XLAEigen"), json.dumps(record["restarts"], sort_keys=True))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_jax_computes_on_one_thread_unless_the_user_sets_the_pool():
+    """Importing rsparity.gradient sizes XLA's CPU pool to one thread (PJRT_NPROC=1); a
+    user's own PJRT_NPROC wins, and the pool's size does not change the record."""
+
+    def run(**extra: str) -> tuple[int, str]:
+        env = {k: v for k, v in os.environ.items() if k != "PJRT_NPROC"} | extra
+        cmd = [sys.executable, "-c", POOL_CELL]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        count, restarts = out.split(" ", 1)
+        return int(count), restarts
+
+    one, restarts = run()
+    two, restarts_two = run(PJRT_NPROC="2")
+    assert (one, two) == (1, 2)
+    assert restarts_two == restarts and json.loads(restarts)
