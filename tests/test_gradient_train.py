@@ -412,18 +412,17 @@ print(names.count("tf_XLAEigen"), json.dumps(record["restarts"], sort_keys=True)
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
-def test_jax_computes_on_one_thread_unless_the_user_sets_the_pool():
-    """Importing rsparity.gradient sizes XLA's CPU pool to one thread (PJRT_NPROC=1); a
-    user's own PJRT_NPROC wins, and the pool's size does not change the record."""
+def test_pjrt_nproc_sizes_the_pool_and_leaves_the_record_alone():
+    """The workflow sizes XLA's CPU pool with PJRT_NPROC (workflow/rules/common.smk):
+    the pool has that many threads, and its size does not change a cell's record."""
 
-    def run(**extra: str) -> tuple[int, str]:
-        env = {k: v for k, v in os.environ.items() if k != "PJRT_NPROC"} | extra
+    def run(threads: str) -> tuple[int, str]:
+        env = {**os.environ, "PJRT_NPROC": threads}
         cmd = [sys.executable, "-c", POOL_CELL]
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
         count, restarts = out.split(" ", 1)
         return int(count), restarts
 
-    one, restarts = run()
-    two, restarts_two = run(PJRT_NPROC="2")
-    assert (one, two) == (1, 2)
-    assert restarts_two == restarts and json.loads(restarts)
+    (one, restarts), (three, restarts_three) = run("1"), run("3")
+    assert (one, three) == (1, 3)
+    assert restarts_three == restarts and json.loads(restarts)

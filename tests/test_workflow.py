@@ -310,6 +310,38 @@ def test_gradient_cells_and_their_searches_start_first(tmp_path):
     assert {path for path, priority in jobs.items() if priority > 0} == first
 
 
+JAX_RULES = {"gradient_cell", "gradient_profile"}
+
+
+def job_events(log: str) -> list[tuple[str, str]]:
+    """("start" | "end", rule) of each job, in the order a Snakemake log reports them."""
+    rules, events, rule = {}, [], None
+    for line in log.splitlines():
+        if m := re.match(r"(?:local)?rule (\w+):$", line):
+            rule = m[1]
+        elif rule and (m := re.match(r"\s+jobid: (\d+)$", line)):
+            rules[m[1]], rule = rule, None
+            events.append(("start", rules[m[1]]))
+        elif m := re.match(r"Finished jobid: (\d+)", line):
+            events.append(("end", rules[m[1]]))
+    return events
+
+
+def test_jax_jobs_leave_a_core_to_the_searches(tiny_run):
+    """On 2 cores at most one JAX job (gradient cell or profile) runs at a time: the
+    searches, which share Snakemake's process, keep the other core (common.smk)."""
+    work, _ = tiny_run
+    first = sorted((work / ".snakemake" / "log").glob("*.snakemake.log"))[0]
+    running = most = started = 0
+    for kind, rule in job_events(first.read_text()):
+        if rule in JAX_RULES:
+            started += kind == "start"
+            running += 1 if kind == "start" else -1
+            most = max(most, running)
+    assert started == n_cells(yaml.safe_load(TEST_CONFIG.read_text())) + 1
+    assert most == 1
+
+
 def bad(change):
     def make(config):
         change(config)

@@ -61,6 +61,23 @@ FIRST = 10
 take: they start first, the other searches fill the cores around them, and the run ends
 with the cells, not after them.  A rule priority, not the profile's ``prioritize:``, which
 Snakemake also makes a target (every run, even of one file, would build the cells)."""
+JAX_JOBS = "jax_jobs"
+"""A resource each JAX job (gradient cell, gradient profile) takes 1 of; for local runs
+at most cores - 1 (at least 1) at once, each computing on one thread of XLA's pool.
+
+The searches share Snakemake's process (run: threads) and so use about one core between
+them whatever the core count, while Snakemake gives every job a core: uncapped, two cells
+held both cores of this 2-core machine for the first 390 s of a rebuild, the searches ran
+in the gaps and then alone, on one core, for 330 s.  XLA's CPU client computes on a pool
+of one thread per core (``PJRT_NPROC`` sets its size), one pool per process: on 2 cores a
+lone A2 cell (n = 500) used 63.0 s of CPU in 37.5 s, the second thread mostly handing the
+work back and forth; with one thread the same record took the same wall time in its CPU
+time.  So the pool gets one thread per cell allowed to run, set here before any job
+starts JAX.  A user's ``--resources jax_jobs=N`` or ``PJRT_NPROC`` wins."""
+if workflow.local_exec:
+    if JAX_JOBS not in workflow.global_resources:
+        workflow.register_resource(JAX_JOBS, max(1, (workflow.cores or 1) - 1))
+    os.environ.setdefault("PJRT_NPROC", str(workflow.global_resources[JAX_JOBS].value))
 CELL_SEARCHES = {path for cell in CELLS.values() for path in result_paths(cell)}
 STUDY_RESULTS = {name: [result_path(spec) for spec in s.specs] for name, s in STUDIES.items()}
 HEADLINE = {

@@ -28,6 +28,8 @@ rule gradient_cell:
     priority: FIRST
     conda:
         "../../environment.yml"
+    resources:
+        jax_jobs=1,
     params:
         spec=lambda wildcards: gradient_cell(wildcards).spec.as_params(),
         factor=lambda wildcards: gradient_cell(wildcards).budget_factor,
@@ -46,6 +48,8 @@ rule gradient_profile:
     priority: FIRST
     conda:
         "../../environment.yml"
+    resources:
+        jax_jobs=1,
     params:
         settings=VANISHING,
         code=package_code("rsparity.gradient.profile"),
