@@ -340,6 +340,10 @@ def test_jax_jobs_leave_a_core_to_the_searches(tiny_run):
             most = max(most, running)
     assert started == n_cells(yaml.safe_load(TEST_CONFIG.read_text())) + 1
     assert most == 1
+    # and XLA's pool has one thread per JAX job allowed at once
+    logs = list((work / "logs" / "gradient").glob("*/**/*.log"))
+    assert len(logs) == started - 1
+    assert all(log.read_text().rstrip().endswith("PJRT_NPROC=1") for log in logs)
 
 
 def bad(change):

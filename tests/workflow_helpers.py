@@ -32,6 +32,7 @@ def make_env(tmp: Path, slurm: bool = False) -> dict:
     installed; a stub `scontrol` that fails at once avoids that wait here.
     """
     env = dict(os.environ)
+    env.pop("PJRT_NPROC", None)  # the workflow sizes XLA's pool (workflow/rules/common.smk)
     if slurm:
         return env
     stubs = tmp / "stubs"

@@ -11,6 +11,7 @@ misses most of its work: a gradient job's ``timing.job`` holds its wall time
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -46,6 +47,7 @@ def cell_job(
     with open(log, "w") as fh:
         print(
             f"{solved}/{spec.restarts} restarts solved within {record['epochs_budget']} epochs "
-            f"({steps} sequence-steps each) in {record['timing']['wallclock_s']:.1f} s",
+            f"({steps} sequence-steps each) in {record['timing']['wallclock_s']:.1f} s; "
+            f"XLA pool PJRT_NPROC={os.environ.get('PJRT_NPROC', 'unset')}",
             file=fh,
         )
