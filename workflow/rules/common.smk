@@ -72,8 +72,9 @@ in the gaps and then alone, on one core, for 330 s.  XLA's CPU client computes o
 of one thread per core (``PJRT_NPROC`` sets its size), one pool per process: on 2 cores a
 lone A2 cell (n = 500) used 63.0 s of CPU in 37.5 s, the second thread mostly handing the
 work back and forth; with one thread it gave the same record in the same wall time, its
-CPU time equal to its wall time.  So the pool gets one thread per cell allowed to run, set here before any job
-starts JAX.  A user's ``--resources jax_jobs=N`` or ``PJRT_NPROC`` wins."""
+CPU time equal to its wall time.  So the pool gets one thread per cell allowed to run,
+set here before any job starts JAX.  A user's ``--resources jax_jobs=N`` or
+``PJRT_NPROC`` wins."""
 if workflow.local_exec:
     if JAX_JOBS not in workflow.global_resources:
         workflow.register_resource(JAX_JOBS, max(1, (workflow.cores or 1) - 1))
