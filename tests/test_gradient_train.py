@@ -401,28 +401,58 @@ def test_a_cell_from_the_persistent_compilation_cache_gives_the_same_record(tmp_
     assert warm == cold and json.loads(cold)["restarts"]
 
 
+XLA_THREADS = """
+import os
+names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+print(names.count("tf_XLAEigen"), os.environ.get("PJRT_NPROC"), out)
+"""
 POOL_CELL = """
-import json, os
+import json
 from rsparity.gradient.spec import GradientSpec
 from rsparity.gradient.train import train_restarts
 record, _ = train_restarts(GradientSpec(net="full", hidden=2, n=4, restarts=2), 200_000)
-names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
-print(names.count("tf_XLAEigen"), json.dumps(record["restarts"], sort_keys=True))
+out = json.dumps(record["restarts"], sort_keys=True)
 """
+POOL_CLI = """
+import sys
+from rsparity import cli
+args = ["--n", "4", "--restarts", "2", "--budget", "200000", "--out", sys.argv[1]]
+out = cli.main(["gradient", *args])
+"""
+
+
+def _xla_threads(code: str, pjrt_nproc: str | None, *args: str) -> tuple[int, str, str]:
+    """Run ``code`` in a fresh process: XLA pool threads, its PJRT_NPROC, its ``out``
+    (``code`` sets ``out``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PJRT_NPROC"}
+    if pjrt_nproc is not None:
+        env["PJRT_NPROC"] = pjrt_nproc
+    cmd = [sys.executable, "-c", code + XLA_THREADS, *args]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    count, nproc, rest = out.rstrip("\n").split(" ", 2)
+    return int(count), nproc, rest
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
 def test_pjrt_nproc_sizes_the_pool_and_leaves_the_record_alone():
     """The workflow sizes XLA's CPU pool with PJRT_NPROC (workflow/rules/common.smk):
     the pool has that many threads, and its size does not change a cell's record."""
-
-    def run(threads: str) -> tuple[int, str]:
-        env = {**os.environ, "PJRT_NPROC": threads}
-        cmd = [sys.executable, "-c", POOL_CELL]
-        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
-        count, restarts = out.split(" ", 1)
-        return int(count), restarts
-
-    (one, restarts), (three, restarts_three) = run("1"), run("3")
+    (one, _, restarts), (three, _, restarts_three) = (
+        _xla_threads(POOL_CELL, n) for n in ("1", "3")
+    )
     assert (one, three) == (1, 3)
     assert restarts_three == restarts and json.loads(restarts)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_the_cli_trains_on_one_xla_thread_unless_told(tmp_path):
+    """``rsparity gradient`` trains one cell per process, so XLA's pool gets one thread
+    (PJRT_NPROC=1) unless the user set PJRT_NPROC; the record is the same either way."""
+    records = []
+    for nproc, want in ((None, (1, "1", "0")), ("3", (3, "3", "0"))):
+        path = tmp_path / f"cell-{nproc}.json"
+        assert _xla_threads(POOL_CLI, nproc, str(path)) == want
+        record = json.loads(path.read_text())
+        record.pop("timing", None)
+        records.append(record)
+    assert records[0] == records[1] and records[0]["restarts"]
