@@ -21,7 +21,11 @@ def _batch(text: str) -> int | str:
 
 
 def add_command(sub) -> None:
-    g = sub.add_parser("gradient", help="gradient-descent training of one cell, all restarts")
+    g = sub.add_parser(
+        "gradient",
+        help="gradient-descent training of one cell, all restarts",
+        description="Trains on one XLA thread (PJRT_NPROC=1) unless PJRT_NPROC is set.",
+    )
     g.add_argument("--net", help="full, A1, A2 or lstm (default full)")
     g.add_argument("--hidden", type=integer, help="hidden units H (>= 1, default 2)")
     g.add_argument("--n", type=integer, help="sequence length N (1..2000, default 10)")
