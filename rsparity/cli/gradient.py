@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
 from ..atomic import write_json
 from ..errors import InputError
+from ..gradient import size_xla_pool
 from .options import integer, number
 from .output import check_file
 
@@ -51,11 +51,7 @@ def add_command(sub) -> None:
 
 
 def run_gradient(args: argparse.Namespace) -> int:
-    # One cell per process: XLA's CPU pool (one thread per core by default) then only hands
-    # these nets' tiny steps back and forth; one thread gives the same record in about the
-    # same wall time for less CPU (workflow/rules/common.smk, JAX_JOBS).  Set before JAX
-    # starts its CPU client; the user's own PJRT_NPROC wins.
-    os.environ.setdefault("PJRT_NPROC", "1")
+    size_xla_pool(1)  # one cell per process
     from ..gradient.spec import GradientSpec
     from ..gradient.train import train_cell
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..atomic import write_json
 from ..cost import job_timing
+from . import XLA_POOL
 from .spec import GradientSpec
 from .study import budget, search_cost
 
@@ -48,6 +49,6 @@ def cell_job(
         print(
             f"{solved}/{spec.restarts} restarts solved within {record['epochs_budget']} epochs "
             f"({steps} sequence-steps each) in {record['timing']['wallclock_s']:.1f} s; "
-            f"XLA pool PJRT_NPROC={os.environ.get('PJRT_NPROC', 'unset')}",
+            f"XLA pool {XLA_POOL}={os.environ.get(XLA_POOL, 'unset')}",
             file=fh,
         )

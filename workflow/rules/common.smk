@@ -12,6 +12,7 @@ from rsparity.codegraph import module_digest, script_digest
 from rsparity.config import check_config, check_duplicate_keys, check_output_dir, load_yaml
 from rsparity.cost import process_cpu
 from rsparity.errors import InputError
+from rsparity.gradient import size_xla_pool
 from rsparity.gradient.study import load_cells, load_vanishing, result_paths
 from rsparity.jobs import cost_job, search_job
 from rsparity.studies import result_path, spec_from_path_parts
@@ -68,17 +69,13 @@ at most cores - 1 (at least 1) at once, each computing on one thread of XLA's po
 The searches share Snakemake's process (run: threads) and so use about one core between
 them whatever the core count, while Snakemake gives every job a core: uncapped, two cells
 held both cores of this 2-core machine for the first 390 s of a rebuild, the searches ran
-in the gaps and then alone, on one core, for 330 s.  XLA's CPU client computes on a pool
-of one thread per core (``PJRT_NPROC`` sets its size), one pool per process: on 2 cores a
-lone A2 cell (n = 500) used 63.0 s of CPU in 37.5 s, the second thread mostly handing the
-work back and forth; with one thread it gave the same record in the same wall time, its
-CPU time equal to its wall time.  So the pool gets one thread per cell allowed to run,
-set here before any job starts JAX.  A user's ``--resources jax_jobs=N`` or
-``PJRT_NPROC`` wins."""
+in the gaps and then alone, on one core, for 330 s.  XLA's pool is one per process, so it
+gets one thread per cell allowed to run (``rsparity.gradient.size_xla_pool``), set here
+before any job starts JAX.  A user's ``--resources jax_jobs=N`` or ``PJRT_NPROC`` wins."""
 if workflow.local_exec:
     if JAX_JOBS not in workflow.global_resources:
         workflow.register_resource(JAX_JOBS, max(1, (workflow.cores or 1) - 1))
-    os.environ.setdefault("PJRT_NPROC", str(workflow.global_resources[JAX_JOBS].value))
+    size_xla_pool(workflow.global_resources[JAX_JOBS].value)
 CELL_SEARCHES = {path for cell in CELLS.values() for path in result_paths(cell)}
 STUDY_RESULTS = {name: [result_path(spec) for spec in s.specs] for name, s in STUDIES.items()}
 HEADLINE = {
